@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs every test of the solution on a fresh machine.
+# Installs what is missing (redis-server for the Redis store tests), builds, runs all test
+# projects, and ends with one line: "tests: N passed, N failed[, N skipped]" taken from the
+# real TRX results. Exits non-zero when any test failed or the run itself broke.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "redis-server not found: installing it (Debian package redis-server)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq redis-server >/dev/null \
+    || { echo "could not install redis-server" >&2; exit 1; }
+fi
+command -v dotnet >/dev/null 2>&1 || { echo "the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+
+dotnet build Introspection.sln -c Release -nologo -clp:ErrorsOnly || { echo "tests: 0 passed, 1 failed (build failed)"; exit 1; }
+
+# --blame-hang-timeout turns a hung test into a failure with a dump instead of a stuck CI job.
+dotnet test Introspection.sln -c Release --no-build -nologo \
+  --logger "trx" --results-directory "$results" \
+  --blame-hang-timeout 4m -- RunConfiguration.TreatNoTestsAsError=false "$@"
+status=$?
+
+passed=0; failed=0; skipped=0; files=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  files=$((files + 1))
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]\+' || echo 0; }
+  passed=$((passed + $(get passed)))
+  failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+  skipped=$((skipped + $(get notExecuted)))
+done
+
+if [ "$files" -eq 0 ] && [ "$status" -ne 0 ]; then failed=$((failed + 1)); fi
+line="tests: $passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+echo "$line"
+if [ "$status" -ne 0 ] || [ "$failed" -gt 0 ]; then exit 1; fi
+exit 0
