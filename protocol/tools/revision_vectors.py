@@ -121,7 +121,7 @@ def vectors():
         "Keys that only look volatile (non-ASCII letters, surrounding spaces, other spellings) are hashed: differs from single-service-all-fields.",
         "greeter", [svc(**{**GREETER, "params": {
             **GREETER["params"], "\u017ftarttime": "1", "p\u0131d": "2", "\uff50\uff49\uff44": "3", " pid": "4",
-            "pid ": "5", "timestamps": "6", "volatile": "7", "volatile-x": "8", "\u212aey": "9"}})])
+            "pid ": "5", "timestamps": "6", "volatile": "7", "volatile-x": "8", "\uff56olatile.x": "9", "\u0130p": "10"}})])
     add("unicode-cjk", "CJK in every string field, key and value.",
         "订单服务", [svc("订单.订单服务", group="灰度", version="二", methods=["创建订单", "查询订单"],
                      params={"描述": "订单中心", "超时": "3秒"})])

@@ -193,9 +193,10 @@ public sealed class MetadataRevisionTests
 
     [Theory]
     [InlineData("\u017Ftarttime")] // LATIN SMALL LETTER LONG S: Go's EqualFold would fold it to 's'
-    [InlineData("p\u0131d")] // DOTLESS I
+    [InlineData("p\u0131d")] // DOTLESS I: Java's equalsIgnoreCase matches "pid"
     [InlineData("\uFF50\uFF49\uFF44")] // fullwidth "pid"
-    [InlineData("\u212Aey")] // KELVIN SIGN
+    [InlineData("\u0130p")] // LATIN CAPITAL LETTER I WITH DOT ABOVE: Java's equalsIgnoreCase matches "ip"
+    [InlineData("\uFF56olatile.x")] // fullwidth v in the prefix
     [InlineData(" pid")]
     [InlineData("pid ")]
     [InlineData("timestamps")]
