@@ -35,6 +35,7 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
     private List<Task> _loops = [];
     private InstanceRegistration? _instance;
     private int _shutdownStarted;
+    private int _disposed;
 
     public ProviderLifecycle(
         ProviderMetadata metadata,
@@ -101,6 +102,12 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
 
     public void Dispose()
     {
+        // Resolved both as itself and as a hosted service, so the container disposes it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _startedRegistration.Dispose();
         _stopping.Cancel();
         _metadata.Changed -= OnMetadataChanged;
