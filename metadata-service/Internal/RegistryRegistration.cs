@@ -94,6 +94,7 @@ internal sealed partial class RegistryRegistration : IDisposable
             catch (Exception ex)
             {
                 RecordFailure(ex);
+                ResetChannel(CurrentAddress);
                 RotateAddress();
                 var attempt = Interlocked.Increment(ref _attempt);
                 // Capped at half the renewal interval: once a restarted registry answers, this
@@ -348,6 +349,18 @@ internal sealed partial class RegistryRegistration : IDisposable
         {
             Interlocked.Increment(ref _addressIndex);
         }
+    }
+
+    /// <summary>
+    /// Drops the channel to <paramref name="address"/> so the next attempt dials afresh: a
+    /// GrpcChannel backs off its own reconnects (1 s and growing, up to minutes), which would
+    /// hide a restarted registry far longer than this class's backoff; a new channel also
+    /// resolves a DNS name again.
+    /// </summary>
+    private void ResetChannel(Uri address)
+    {
+        var index = Array.IndexOf(_addresses, address);
+        Interlocked.Exchange(ref _channels[index], null)?.Dispose();
     }
 
     private DateTime Deadline() => DateTime.UtcNow + _options.RegistryCallTimeout;
