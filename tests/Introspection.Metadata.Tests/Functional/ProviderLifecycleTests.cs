@@ -10,15 +10,19 @@ namespace Introspection.Metadata.Tests.Functional;
 
 public sealed class ProviderLifecycleTests
 {
-    /// <summary>The provider asks for a 1.5 s lease, so it renews every 500 ms.</summary>
-    private static readonly TimeSpan s_keepAliveInterval = TimeSpan.FromMilliseconds(500);
+    /// <summary>The provider asks for a 3 s lease, so it renews every second.</summary>
+    private static readonly TimeSpan s_keepAliveInterval = TimeSpan.FromSeconds(1);
 
     [Fact]
     public async Task RegistryRestart_SamePort_ProviderBackWithinOneKeepAliveIntervalAndServesMeanwhile()
     {
         var registry = await RegistryServer.StartAsync();
         var port = registry.Port;
-        await using var provider = await ProviderServer.StartAsync(registry.Address, o => o.UnhealthyAfterFailures = 2);
+        await using var provider = await ProviderServer.StartAsync(registry.Address, o =>
+        {
+            o.LeaseTtl = TimeSpan.FromSeconds(3);
+            o.UnhealthyAfterFailures = 2;
+        });
         await Poll.UntilAsync(async () => (await registry.InstancesAsync(ProviderServer.App)).Count == 1, TestTimeouts.Short, "the provider is registered");
         var health = provider.Get<HealthCheckService>();
 
