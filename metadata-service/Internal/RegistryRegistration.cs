@@ -236,8 +236,9 @@ internal sealed partial class RegistryRegistration : IDisposable
         _metrics.Registered(Name);
         Log.Registered(_logger, Name, address, instance.App, instance.InstanceId, instance.Host, instance.Port, instance.Revision, response.LeaseId, response.TtlMs);
         RecordSuccess();
-        await SyncCoreAsync(cancellationToken).ConfigureAwait(false);
+        // Registered is what startup waits for; a failed MapService is retried after the next renewal.
         _firstRegistered.TrySetResult();
+        await SyncCoreAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Brings the registry up to date with the current snapshot. Caller holds <see cref="_gate"/>.</summary>
