@@ -338,8 +338,8 @@ internal sealed partial class RegistryRegistration : IDisposable
 
     private static string Describe(Exception exception) => exception switch
     {
-        RpcException rpc => $"{rpc.StatusCode}: {rpc.Status.Detail}",
-        _ => exception.Message,
+        RpcException rpc => $"{rpc.StatusCode}: {rpc.Status.Detail.TrimEnd('.')}",
+        _ => exception.Message.TrimEnd('.'),
     };
 
     private void RotateAddress()
