@@ -1,14 +1,13 @@
-using System.Buffers.Binary;
 using System.Security.Cryptography;
-using System.Text;
 using Introspection.Protocol.Metadata.V1;
 
 namespace Introspection.Protocol;
 
 /// <summary>
 /// The metadata revision: a content hash of an instance's <see cref="MetadataInfo"/> that every
-/// language reproduces byte for byte from <c>protocol/REVISION.md</c>. All instances of one build
-/// share it, so consumers fetch metadata once per distinct revision.
+/// language reproduces byte for byte from <c>protocol/REVISION.md</c> (test vectors in
+/// <c>protocol/revision-vectors.json</c>). All instances of one build share it, so consumers
+/// fetch metadata once per distinct revision.
 /// </summary>
 public static class MetadataRevision
 {
@@ -21,14 +20,15 @@ public static class MetadataRevision
     /// <summary>Domain tag written first, so a future layout can never collide with this one.</summary>
     public const string FormatTag = "introspection-revision-v1";
 
-    /// <summary>Protocol recorded when a service leaves it empty.</summary>
+    /// <summary>Protocol recorded when a service leaves it empty (only the empty string is replaced; no case folding).</summary>
     public const string DefaultProtocol = "grpc";
 
     /// <summary>Parameter keys starting with this prefix (ASCII case-insensitive) are volatile.</summary>
     public const string VolatilePrefix = "volatile.";
 
     /// <summary>
-    /// Parameter keys that describe one process rather than the build (ASCII case-insensitive).
+    /// Parameter keys that describe one process rather than the build (ASCII case-insensitive:
+    /// <c>Timestamp</c> and <c>PID</c> are volatile, non-ASCII look-alikes such as <c>ſtarttime</c> are not).
     /// They are served but never hashed: Dubbo's lesson is that a pid or start time in the hash
     /// gives every restart a new revision and defeats the cache.
     /// </summary>
@@ -38,11 +38,13 @@ public static class MetadataRevision
         "host", "hostname", "ip", "instance-id", "instance_id", "instance.id",
     ];
 
-    private static readonly HashSet<string> s_volatileKeys = new(VolatileKeys, StringComparer.OrdinalIgnoreCase);
-    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     /// <summary>Computes the revision of <paramref name="info"/> (its own revision field is ignored).</summary>
-    /// <exception cref="ArgumentException">A port outside 0..65535 or a string that is not valid UTF-16.</exception>
+    /// <returns><see cref="Empty"/> when there are no services, otherwise 64 lowercase hex characters.</returns>
+    /// <exception cref="ArgumentException">
+    /// A port outside 0..65535, or a string (app, any service field, method, parameter key or value,
+    /// volatile ones included) that is not valid UTF-16. Consumers verifying metadata received
+    /// from the wire should treat this as a bad answer.
+    /// </exception>
     public static string Compute(MetadataInfo info)
     {
         ArgumentNullException.ThrowIfNull(info);
@@ -51,36 +53,7 @@ public static class MetadataRevision
             return Empty;
         }
 
-        var blocks = new List<byte[]>(info.Services.Count);
-        foreach (var service in info.Services)
-        {
-            blocks.Add(EncodeService(service));
-        }
-
-        // Services form a set: ordered by their canonical bytes, exact duplicates dropped.
-        blocks.Sort(CompareBytes);
-        var writer = new CanonicalWriter();
-        writer.WriteString(FormatTag);
-        writer.WriteString(info.App);
-        var distinct = 0;
-        for (var i = 0; i < blocks.Count; i++)
-        {
-            if (i == 0 || CompareBytes(blocks[i - 1], blocks[i]) != 0)
-            {
-                distinct++;
-            }
-        }
-
-        writer.WriteUInt32((uint)distinct);
-        for (var i = 0; i < blocks.Count; i++)
-        {
-            if (i == 0 || CompareBytes(blocks[i - 1], blocks[i]) != 0)
-            {
-                writer.WriteRaw(blocks[i]);
-            }
-        }
-
-        return Convert.ToHexStringLower(SHA256.HashData(writer.ToArray()));
+        return Convert.ToHexStringLower(SHA256.HashData(GetCanonicalBytes(info)));
     }
 
     /// <summary>True for <c>"0"</c> or exactly 64 lowercase hex characters.</summary>
@@ -103,7 +76,7 @@ public static class MetadataRevision
 
         foreach (var c in revision)
         {
-            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
+            if (!char.IsAsciiDigit(c) && c is not (>= 'a' and <= 'f'))
             {
                 return false;
             }
@@ -112,11 +85,52 @@ public static class MetadataRevision
         return true;
     }
 
-    /// <summary>True when <paramref name="key"/> is excluded from the revision.</summary>
+    /// <summary>
+    /// True when a parameter <paramref name="key"/> is excluded from the revision: it equals one of
+    /// <see cref="VolatileKeys"/> or starts with <see cref="VolatilePrefix"/>, comparing ASCII
+    /// letters case-insensitively and every other character exactly.
+    /// </summary>
     public static bool IsVolatileKey(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return s_volatileKeys.Contains(key) || key.StartsWith(VolatilePrefix, StringComparison.OrdinalIgnoreCase);
+        if (key.Length >= VolatilePrefix.Length && AsciiEqualsIgnoreCase(key.AsSpan(0, VolatilePrefix.Length), VolatilePrefix))
+        {
+            return true;
+        }
+
+        foreach (var volatileKey in VolatileKeys)
+        {
+            if (AsciiEqualsIgnoreCase(key, volatileKey))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The bytes that are hashed (REVISION.md, "Document"). Requires at least one service.</summary>
+    internal static byte[] GetCanonicalBytes(MetadataInfo info)
+    {
+        var blocks = new List<byte[]>(info.Services.Count);
+        foreach (var service in info.Services)
+        {
+            blocks.Add(EncodeService(service));
+        }
+
+        // Services form a set: ordered by their canonical bytes, exact duplicates dropped.
+        SortDistinct(blocks);
+
+        var writer = new CanonicalWriter();
+        writer.WriteString(FormatTag, nameof(FormatTag));
+        writer.WriteString(info.App, "app");
+        writer.WriteUInt32((uint)blocks.Count);
+        foreach (var block in blocks)
+        {
+            writer.WriteRaw(block);
+        }
+
+        return writer.ToArray();
     }
 
     private static byte[] EncodeService(ServiceInfo service)
@@ -127,27 +141,41 @@ public static class MetadataRevision
         }
 
         var writer = new CanonicalWriter();
-        writer.WriteString(service.Name);
-        writer.WriteString(service.Group);
-        writer.WriteString(service.Version);
-        writer.WriteString(service.Protocol.Length == 0 ? DefaultProtocol : service.Protocol);
+        writer.WriteString(service.Name, "service name");
+        writer.WriteString(service.Group, $"group of service '{service.Name}'");
+        writer.WriteString(service.Version, $"version of service '{service.Name}'");
+        writer.WriteString(service.Protocol.Length == 0 ? DefaultProtocol : service.Protocol, $"protocol of service '{service.Name}'");
         writer.WriteUInt32((uint)service.Port);
-        writer.WriteString(service.Path);
+        writer.WriteString(service.Path, $"path of service '{service.Name}'");
 
-        var methods = service.Methods.Select(Utf8).ToList();
-        methods.Sort(CompareBytes);
-        var distinctMethods = methods.Where((m, i) => i == 0 || CompareBytes(methods[i - 1], m) != 0).ToList();
-        writer.WriteUInt32((uint)distinctMethods.Count);
-        foreach (var method in distinctMethods)
+        var methods = new List<byte[]>(service.Methods.Count);
+        foreach (var method in service.Methods)
+        {
+            methods.Add(CanonicalWriter.EncodeUtf8(method, $"a method of service '{service.Name}'"));
+        }
+
+        SortDistinct(methods);
+        writer.WriteUInt32((uint)methods.Count);
+        foreach (var method in methods)
         {
             writer.WriteField(method);
         }
 
-        var parameters = service.Params
-            .Where(p => !IsVolatileKey(p.Key))
-            .Select(p => (Key: Utf8(p.Key), Value: Utf8(p.Value)))
-            .ToList();
-        parameters.Sort((a, b) => CompareBytes(a.Key, b.Key));
+        var parameters = new List<(byte[] Key, byte[] Value)>(service.Params.Count);
+        foreach (var (key, value) in service.Params)
+        {
+            // Volatile entries are validated too, so "every string must be valid Unicode" holds
+            // without exceptions and all implementations reject the same inputs.
+            var keyBytes = CanonicalWriter.EncodeUtf8(key, $"a param key of service '{service.Name}'");
+            var valueBytes = CanonicalWriter.EncodeUtf8(value, $"param '{key}' of service '{service.Name}'");
+            if (!IsVolatileKey(key))
+            {
+                parameters.Add((keyBytes, valueBytes));
+            }
+        }
+
+        // Map keys are distinct strings, hence distinct UTF-8: the order is total without ties.
+        parameters.Sort(static (a, b) => CanonicalWriter.Compare(a.Key, b.Key));
         writer.WriteUInt32((uint)parameters.Count);
         foreach (var (key, value) in parameters)
         {
@@ -158,43 +186,40 @@ public static class MetadataRevision
         return writer.ToArray();
     }
 
-    private static byte[] Utf8(string value)
+    private static void SortDistinct(List<byte[]> items)
     {
-        try
+        items.Sort(CanonicalWriter.Compare);
+        var kept = 0;
+        for (var i = 0; i < items.Count; i++)
         {
-            return s_strictUtf8.GetBytes(value);
+            if (kept == 0 || CanonicalWriter.Compare(items[kept - 1], items[i]) != 0)
+            {
+                items[kept++] = items[i];
+            }
         }
-        catch (EncoderFallbackException ex)
-        {
-            throw new ArgumentException("Metadata strings must be valid UTF-16 (no lone surrogates).", nameof(value), ex);
-        }
+
+        items.RemoveRange(kept, items.Count - kept);
     }
 
-    /// <summary>Unsigned lexicographic byte order; a proper prefix sorts first.</summary>
-    private static int CompareBytes(byte[] a, byte[] b) => a.AsSpan().SequenceCompareTo(b);
-
-    /// <summary>Length-prefixed fields: a value holding any byte can never be read as two fields.</summary>
-    private sealed class CanonicalWriter
+    // Deliberately not StringComparison.OrdinalIgnoreCase: the spec folds A-Z only, so other
+    // languages (whose Unicode case folding differs, e.g. Go maps 'ſ' to 's') agree with us.
+    private static bool AsciiEqualsIgnoreCase(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
     {
-        private readonly MemoryStream _stream = new();
-
-        public void WriteString(string value) => WriteField(Utf8(value));
-
-        public void WriteField(byte[] bytes)
+        if (a.Length != b.Length)
         {
-            WriteUInt32((uint)bytes.Length);
-            _stream.Write(bytes);
+            return false;
         }
 
-        public void WriteUInt32(uint value)
+        for (var i = 0; i < a.Length; i++)
         {
-            Span<byte> buffer = stackalloc byte[4];
-            BinaryPrimitives.WriteUInt32BigEndian(buffer, value);
-            _stream.Write(buffer);
+            if (ToAsciiLower(a[i]) != ToAsciiLower(b[i]))
+            {
+                return false;
+            }
         }
 
-        public void WriteRaw(byte[] bytes) => _stream.Write(bytes);
-
-        public byte[] ToArray() => _stream.ToArray();
+        return true;
     }
+
+    private static char ToAsciiLower(char c) => c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c;
 }
