@@ -32,6 +32,18 @@ internal sealed partial class WatchHub : BackgroundService
         _logger = logger;
     }
 
+    /// <summary>The revision through which events have been offered to watchers.</summary>
+    public long DispatchedRevision
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _dispatched;
+            }
+        }
+    }
+
     public int WatcherCount
     {
         get
