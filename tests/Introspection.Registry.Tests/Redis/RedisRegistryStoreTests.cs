@@ -193,6 +193,40 @@ public sealed class RedisRegistryStoreTests(RedisServerFixture fixture)
         await TestTimeouts.PollAsync(async () => (await store.ScanLeasesAsync(10, Ct)).TotalLapsed == 1, TimeSpan.FromSeconds(15), "an unrenewed lease still lapses");
     }
 
+    [Fact]
+    public async Task EveryOperation_OnRedisCluster_ScriptsStayInOneSlot()
+    {
+        // A one-node Redis Cluster owning every slot: the store runs in cluster mode (slot routing of
+        // the scripts, pub/sub). Redis 7.0 does not refuse a cross-slot key inside a script when one
+        // node owns both slots, so that the keys share one slot is proven by
+        // Keys_ManyNamespacesAppsAndServices_AllInOneHashSlot, not here.
+        await using var server = await RedisServer.StartAsync(false, "--cluster-enabled", "yes");
+        Assert.StartsWith("+OK", await server.CommandAsync("CLUSTER ADDSLOTSRANGE 0 16383"), StringComparison.Ordinal);
+        await TestTimeouts.PollAsync(async () => (await server.CommandAsync("CLUSTER INFO")).Contains("cluster_state:ok", StringComparison.Ordinal), because: "the cluster is up");
+        await using var store = RedisStores.Create(server.Configuration, RedisStores.NewPrefix());
+
+        var start = await store.GetRevisionAsync(Ct).AsTask().WaitAsync(TestTimeouts.Long);
+        var lease = await store.RegisterAsync(Ns, Record("orders", "a"), TimeSpan.FromMilliseconds(200), Ct).AsTask().WaitAsync(TestTimeouts.Long);
+        await store.RegisterAsync("staging", Record("billing", "b"), TimeSpan.FromSeconds(30), Ct).AsTask().WaitAsync(TestTimeouts.Long);
+        await store.UpdateInstanceAsync("staging", "billing", "b", Instances.RevisionB, null, Ct).AsTask().WaitAsync(TestTimeouts.Long);
+        await store.MapServicesAsync(Ns, "orders", ["shop.Orders", "shop.Carts"], Ct).AsTask().WaitAsync(TestTimeouts.Long);
+        Assert.True((await store.RenewAsync(Ns, lease.LeaseId, Ct).AsTask().WaitAsync(TestTimeouts.Long)).Found);
+        var snapshot = await store.GetSnapshotAsync(Ns, null, includeMappings: true, Ct).AsTask().WaitAsync(TestTimeouts.Long);
+        Assert.Single(snapshot.Instances);
+        Assert.Equal(2, snapshot.Mappings.Count);
+        Assert.Single((await store.ListAppsAsync("staging", Ct)).Apps);
+        Assert.Equal(["orders"], (await store.LookupServiceAsync(Ns, "shop.Carts", Ct)).Apps);
+        await TestTimeouts.PollAsync(async () => (await store.ScanLeasesAsync(10, Ct)).Lapsed.Count == 1, because: "the short lease lapses");
+        var lapsed = Assert.Single((await store.ScanLeasesAsync(10, Ct)).Lapsed);
+        Assert.NotNull(await store.EvictAsync(lapsed, Ct).AsTask().WaitAsync(TestTimeouts.Long));
+        Assert.NotNull(await store.DeregisterAsync("staging", "billing", "b", Ct).AsTask().WaitAsync(TestTimeouts.Long));
+
+        var changes = await store.ReadChangesAsync(start, 100, Ct).AsTask().WaitAsync(TestTimeouts.Long);
+        Assert.Equal(
+            [ChangeKind.Put, ChangeKind.Put, ChangeKind.Put, ChangeKind.MappingPut, ChangeKind.MappingPut, ChangeKind.Delete, ChangeKind.Delete],
+            changes.Events.Select(e => e.Kind));
+    }
+
     private static InstanceRecord Record(string app, string id) =>
         new(app, id, "10.0.0.1", 5000, Instances.RevisionA, new Dictionary<string, string> { ["zone"] = "a" });
 

@@ -11,7 +11,7 @@ namespace Introspection.Registry.Tests.Redis;
 /// <see cref="KillAsync"/> + <see cref="StartAgainAsync"/> behaves like a production Redis that
 /// crashed and came back with its data; otherwise a restart comes back empty.
 /// </summary>
-public sealed class RedisServer(bool durable) : IAsyncDisposable
+public sealed class RedisServer(bool durable, IReadOnlyList<string> extraArgs) : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
 
@@ -23,9 +23,9 @@ public sealed class RedisServer(bool durable) : IAsyncDisposable
     /// <summary>The StackExchange.Redis configuration string for this server.</summary>
     public string Configuration => $"127.0.0.1:{Port}";
 
-    public static async Task<RedisServer> StartAsync(bool durable = false)
+    public static async Task<RedisServer> StartAsync(bool durable = false, params string[] extraArgs)
     {
-        var server = new RedisServer(durable);
+        var server = new RedisServer(durable, extraArgs);
         for (var attempt = 1; ; attempt++)
         {
             server.Port = FreePort();
@@ -85,8 +85,8 @@ public sealed class RedisServer(bool durable) : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[]
-        {
+        string[] args =
+        [
             "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--bind", "127.0.0.1",
             "--protected-mode", "no",
@@ -96,7 +96,9 @@ public sealed class RedisServer(bool durable) : IAsyncDisposable
             "--appendonly", durable ? "yes" : "no",
             "--appendfsync", "always",
             "--loglevel", "warning",
-        })
+            .. extraArgs,
+        ];
+        foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
         }
@@ -125,6 +127,19 @@ public sealed class RedisServer(bool durable) : IAsyncDisposable
 
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>Sends one inline command and answers the raw reply (setup only: no client library involved).</summary>
+    public async Task<string> CommandAsync(string inline)
+    {
+        using var client = new TcpClient();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await client.ConnectAsync(IPAddress.Loopback, Port, cts.Token);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(inline + "\r\n"), cts.Token);
+        var buffer = new byte[16 * 1024];
+        var read = await stream.ReadAsync(buffer, cts.Token);
+        return Encoding.ASCII.GetString(buffer, 0, read);
     }
 
     private static async Task<bool> PingAsync(int port)
