@@ -158,6 +158,20 @@ public sealed class RedisRegistryFunctionalTests(RedisServerFixture fixture)
         Assert.Equal(revisions.Distinct().Order(), revisions);
     }
 
+    [Theory]
+    [InlineData("--Registry:Redis:KeyPrefix=x", "Configuration is required")]
+    [InlineData("--Registry:Redis:Configuration=127.0.0.1:1,notanoption=1", "not a valid")]
+    [InlineData("--Registry:Redis:Configuration=127.0.0.1:1,--Registry:Redis:KeyPrefix=a{b}", "KeyPrefix")]
+    public async Task Startup_InvalidRedisSettings_FailsNamingTheSetting(string setting, string expected)
+    {
+        var args = setting.Split(",--", 2) is [var first, var second] ? new[] { first, "--" + second } : [setting];
+        await using var app = RegistryApplication.Build(["--urls", "http://127.0.0.1:0", "--Registry:Store=redis", .. args]);
+
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => app.StartAsync().WaitAsync(TestTimeouts.Long));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
     private static async Task KeepAliveAsync(RegistryServer node, System.Collections.Concurrent.ConcurrentDictionary<string, long> leases, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
