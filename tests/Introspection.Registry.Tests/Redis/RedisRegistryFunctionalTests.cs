@@ -158,6 +158,43 @@ public sealed class RedisRegistryFunctionalTests(RedisServerFixture fixture)
         Assert.Equal(revisions.Distinct().Order(), revisions);
     }
 
+    [Fact]
+    public async Task Redis_RestartedEmpty_WatchersResetAndRenewalsNotFoundSoProvidersRegisterAgain()
+    {
+        // A Redis without persistence comes back empty: the registry must not pretend otherwise.
+        await using var redis = await RedisServer.StartAsync();
+        var prefix = RedisStores.NewPrefix();
+        await using var a = await RedisRegistryNodes.StartAsync(redis, prefix);
+        await using var b = await RedisRegistryNodes.StartAsync(redis, prefix);
+        await using var watcher = new WatchRecorder(() => b);
+        var before = await a.Client.RegisterAsync(Instances.Register(ttlMs: 30_000), deadline: Deadline);
+        await TestTimeouts.PollAsync(() => watcher.Revision >= before.Revision, because: "the watcher sees the PUT");
+
+        await redis.KillAsync();
+        await redis.StartAgainAsync();
+
+        using var cts = new CancellationTokenSource(TestTimeouts.Long);
+        using var keepAlive = a.Client.KeepAlive(cancellationToken: cts.Token);
+        KeepAliveResponse answer;
+        do
+        {
+            await keepAlive.RequestStream.WriteAsync(new KeepAliveRequest { LeaseId = before.LeaseId }, cts.Token);
+            Assert.True(await keepAlive.ResponseStream.MoveNext(cts.Token));
+            answer = keepAlive.ResponseStream.Current;
+            await Task.Delay(answer.Code == (int)StatusCode.Unavailable ? 100 : 0, cts.Token);
+        }
+        while (answer.Code == (int)StatusCode.Unavailable);
+        Assert.Equal((int)StatusCode.NotFound, answer.Code);
+        await keepAlive.RequestStream.CompleteAsync();
+
+        await TestTimeouts.PollAsync(() => watcher.Messages.Any(m => m.Kind == WatchResponseKind.Snapshot && m.Reset), because: "the watcher is reset to the empty state");
+        Assert.Empty(watcher.View());
+        var again = await a.Client.RegisterAsync(Instances.Register(ttlMs: 30_000), deadline: Deadline);
+        Assert.True(again.Revision > before.Revision, "revisions restart above every revision issued before");
+        Assert.True(again.LeaseId > before.LeaseId, "lease ids are never reused");
+        await TestTimeouts.PollAsync(() => watcher.View().ContainsKey("i-1"), because: "the watcher sees the new registration");
+    }
+
     [Theory]
     [InlineData("--Registry:Redis:KeyPrefix=x", "Configuration is required")]
     [InlineData("--Registry:Redis:Configuration=127.0.0.1:1,notanoption=1", "not a valid")]
