@@ -48,7 +48,7 @@ public sealed class RedisRegistryFunctionalTests(RedisServerFixture fixture)
             {
                 await TestTimeouts.PollAsync(() => watcher.Events.Count >= 10, because: "A streamed some deltas first");
                 Volatile.Write(ref aStopped, true);
-                await a.DisposeAsync();
+                await a.DisposeAsync().AsTask().WaitAsync(TestTimeouts.Long);
             }
 
             var reply = await b.Client.RegisterAsync(Instances.Register(id: $"i-{i:00}", ttlMs: 60_000), deadline: Deadline);
@@ -185,7 +185,7 @@ public sealed class RedisRegistryFunctionalTests(RedisServerFixture fixture)
         }
         while (answer.Code == (int)StatusCode.Unavailable);
         Assert.Equal((int)StatusCode.NotFound, answer.Code);
-        await keepAlive.RequestStream.CompleteAsync();
+        await keepAlive.RequestStream.CompleteAsync().WaitAsync(TestTimeouts.Long);
 
         await TestTimeouts.PollAsync(() => watcher.Messages.Any(m => m.Kind == WatchResponseKind.Snapshot && m.Reset), because: "the watcher is reset to the empty state");
         Assert.Empty(watcher.View());
