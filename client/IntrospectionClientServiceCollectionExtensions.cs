@@ -2,7 +2,6 @@ using Grpc.Net.Client.Balancer;
 using Grpc.Net.ClientFactory;
 using Introspection.Client;
 using Introspection.Client.Internal;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -16,7 +15,7 @@ public static class IntrospectionClientServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the <see cref="IntrospectionClient"/> singleton, its options (bound from the
-    /// <c>Introspection:Client</c> configuration section when an <see cref="IConfiguration"/> is registered, then
+    /// <c>Introspection:Client</c> configuration section when an <c>IConfiguration</c> is registered, then
     /// <paramref name="configure"/>), a hosted service that starts it and discovers
     /// <see cref="IntrospectionClientOptions.Services"/> eagerly, and the grpc-dotnet <see cref="ResolverFactory"/>
     /// for <c>introspect:///</c> addresses, so <c>services.AddGrpcClient&lt;T&gt;(o =&gt; o.Address = new
@@ -27,14 +26,8 @@ public static class IntrospectionClientServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
 
-        services.AddOptions<IntrospectionClientOptions>()
-            .Configure<IServiceProvider>((options, provider) =>
-            {
-                if (provider.GetService<IConfiguration>() is { } configuration)
-                {
-                    configuration.GetSection(IntrospectionClientOptions.SectionName).Bind(options);
-                }
-            });
+        services.AddOptions();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<IntrospectionClientOptions>, IntrospectionClientConfigureOptions>());
         if (configure is not null)
         {
             services.Configure(configure);
