@@ -115,7 +115,7 @@ public sealed partial class IntrospectionClient
                 }
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or RpcException)
         {
         }
     }
@@ -339,7 +339,9 @@ public sealed partial class IntrospectionClient
 
         if (endpoints.Count > 0)
         {
-            return (new ServiceResolution(target, endpoints, Status.DefaultSuccess), true);
+            // The first answer waits until it is complete (a caller's first call should not see a partial
+            // list); after that, whatever is routable is published at once.
+            return (new ServiceResolution(target, endpoints, Status.DefaultSuccess), !pending || state.TimedOut || state.Current is not null);
         }
 
         var publishable = !pending || state.TimedOut;

@@ -120,8 +120,9 @@ public sealed partial class IntrospectionClient
                 resume = null;
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or RpcException)
         {
+            // Stopping: a read in flight ends with either.
         }
         finally
         {

@@ -302,12 +302,19 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
             target.Timer?.Dispose();
         }
 
+        List<Task> background = [_watchTask, _pumpTask];
+        lock (_gate)
+        {
+            background.AddRange(_lookups.Values.Select(l => l.Task).OfType<Task>());
+        }
+
         try
         {
-            await Task.WhenAll(_watchTask, _pumpTask).ConfigureAwait(false);
+            await Task.WhenAll(background).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or RpcException)
         {
+            // Cancelled by _stopping: nothing to report.
         }
 
         await _metadata.DrainAsync().ConfigureAwait(false);

@@ -12,6 +12,7 @@ internal sealed class WatchStream : IDisposable
 {
     private readonly CancellationTokenSource _cts;
     private readonly AsyncServerStreamingCall<WatchResponse> _call;
+    private int _disposed;
 
     public WatchStream(RegistryClient client, int registryIndex, Uri address, WatchRequest request, CancellationToken stopping)
     {
@@ -101,6 +102,12 @@ internal sealed class WatchStream : IDisposable
 
     public void Dispose()
     {
+        // Both the watch loop and the client's dispose may get here.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _cts.Cancel();
         _call.Dispose();
         _cts.Dispose();
