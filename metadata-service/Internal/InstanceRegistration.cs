@@ -1,0 +1,16 @@
+namespace Introspection.Metadata.Internal;
+
+/// <summary>What this instance tells a registry about itself: one immutable snapshot per revision/labels change.</summary>
+internal sealed record InstanceRegistration(
+    string Namespace,
+    string App,
+    string InstanceId,
+    string Host,
+    int Port,
+    string Revision,
+    IReadOnlyDictionary<string, string> Labels,
+    IReadOnlyList<string> Services)
+{
+    /// <summary>Labels in a canonical form, to tell whether the registry already holds them.</summary>
+    public string LabelsKey { get; } = string.Join('\n', Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => l.Key + "=" + l.Value));
+}
