@@ -73,6 +73,11 @@ public sealed partial class IntrospectionClient
 
                 _apps[app.App] = state;
                 UpdateEffective(state);
+
+                // Empty protection guards against a registry that suddenly lost a list it was serving to this
+                // process. A list read from disk may be long dead: when the registry says the app is empty,
+                // believe it.
+                state.LastNonEmpty = null;
             }
 
             foreach (var mapping in snapshot.Mappings)
