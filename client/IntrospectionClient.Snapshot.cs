@@ -55,7 +55,7 @@ public sealed partial class IntrospectionClient
         {
             foreach (var app in snapshot.Apps)
             {
-                var state = new AppState(app.App) { Synced = true };
+                var state = new AppState(app.App) { Synced = true, FromDisk = true };
                 foreach (var saved in app.Instances)
                 {
                     var instance = new Instance

@@ -312,6 +312,13 @@ public sealed partial class IntrospectionClient
                 continue;
             }
 
+            if (appState.FromDisk && _registryFailure is null && _registry is not null)
+            {
+                // Not published on disk data alone while the registry may still answer; still computed, so a
+                // timeout or a registry failure publishes it at once.
+                pending = true;
+            }
+
             foreach (var instance in appState.Effective)
             {
                 instanceCount++;

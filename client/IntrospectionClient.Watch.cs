@@ -206,6 +206,7 @@ public sealed partial class IntrospectionClient
             }
 
             state.Synced = true;
+            state.FromDisk = false;
             UpdateEffective(state);
         }
 

@@ -21,4 +21,10 @@ internal sealed class AppState(string app)
 
     /// <summary>True once a registry snapshot (or the disk snapshot) covering this app was applied.</summary>
     public bool Synced { get; set; }
+
+    /// <summary>
+    /// True while the list comes from the disk snapshot only. Such a list is used when the registry cannot be
+    /// reached; while the registry may still answer, the live list is awaited instead (the file may be old).
+    /// </summary>
+    public bool FromDisk { get; set; }
 }

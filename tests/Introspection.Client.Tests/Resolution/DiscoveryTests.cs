@@ -196,6 +196,43 @@ public sealed class DiscoveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ResolveAsync_StaleSnapshotAndRegistryUp_AnswersFromRegistry()
+    {
+        await _registry.RegisterAsync("orders", "o1", "10.0.0.1", 5001, s_ordersV1.Revision, ["shop.Orders"]);
+        var snapshotPath = TestClients.NewSnapshotPath();
+        await using (var first = TestClients.Create(_registry.Address, _fetcher, o => o.SnapshotPath = snapshotPath))
+        {
+            await first.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Call);
+        }
+
+        await _registry.DeregisterAsync("orders", "o1");
+        await _registry.RegisterAsync("orders", "o2", "10.0.0.2", 5001, s_ordersV1.Revision, ["shop.Orders"]);
+        await using var restarted = TestClients.Create(_registry.Address, _fetcher, o => o.SnapshotPath = snapshotPath);
+
+        var endpoints = await restarted.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Call);
+
+        Assert.Equal("o2", Assert.Single(endpoints).InstanceId);
+    }
+
+    [Fact]
+    public async Task ResolveAsync_SnapshotListNowEmptyInRegistry_IsNotEmptyProtected()
+    {
+        await _registry.RegisterAsync("orders", "o1", "10.0.0.1", 5001, s_ordersV1.Revision, ["shop.Orders"]);
+        var snapshotPath = TestClients.NewSnapshotPath();
+        await using (var first = TestClients.Create(_registry.Address, _fetcher, o => o.SnapshotPath = snapshotPath))
+        {
+            await first.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Call);
+        }
+
+        await _registry.DeregisterAsync("orders", "o1");
+        await using var restarted = TestClients.Create(_registry.Address, _fetcher, o => o.SnapshotPath = snapshotPath);
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => restarted.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Call));
+
+        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+    }
+
+    [Fact]
     public async Task ResolveAsync_SnapshotWithTamperedMetadata_IgnoresThatMetadata()
     {
         await _registry.RegisterAsync("orders", "o1", "10.0.0.1", 5001, s_ordersV1.Revision, ["shop.Orders"]);
