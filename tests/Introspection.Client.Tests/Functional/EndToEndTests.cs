@@ -93,17 +93,22 @@ public sealed class EndToEndTests : IAsyncLifetime
         using var doomed = await ProcessProvider.StartAsync(_registry, "doomed", s_leaseTtl);
         var consumer = Own(await TestConsumer.StartAsync(_registry.Address));
         await Poll.UntilAsync(async () => (await consumer.Client.ResolveAsync("greet.Greeter")).Count == 3, "three instances are resolved");
-        await using var loop = consumer.StartLoop(TimeSpan.FromMilliseconds(5));
-        await Poll.UntilAsync(() => loop.Answers.Any(a => a.Instance == "greeter/doomed"), "the doomed instance serves calls");
+        // Several loops, so calls are in flight on the doomed instance when it dies.
+        var loops = Enumerable.Range(0, 4).Select(_ => consumer.StartLoop(TimeSpan.FromMilliseconds(1))).ToArray();
+        await Poll.UntilAsync(() => loops.Any(l => l.Answers.Any(a => a.Instance == "greeter/doomed")), "the doomed instance serves calls");
 
         doomed.Kill();
         var killedAt = DateTime.UtcNow;
         await Poll.UntilAsync(async () => (await consumer.Client.ResolveAsync("greet.Greeter")).All(e => e.InstanceId != "doomed"), "the killed instance leaves the resolved set");
         var gone = DateTime.UtcNow - killedAt;
-        var countAtRemoval = loop.Count;
-        await Poll.UntilAsync(() => loop.Count >= countAtRemoval + 50, "calls continue after the removal");
+        var countAtRemoval = loops.Sum(l => l.Count);
+        await Poll.UntilAsync(() => loops.Sum(l => l.Count) >= countAtRemoval + 50, "calls continue after the removal");
+        foreach (var loop in loops)
+        {
+            await loop.DisposeAsync();
+        }
 
-        Assert.Empty(loop.Failures);
+        Assert.Empty(loops.SelectMany(l => l.Failures));
         // The lease lapses at most one TTL after its last renewal; allow the sweep interval and scheduling.
         Assert.True(gone < s_leaseTtl + TimeSpan.FromSeconds(1), $"removed after {gone}");
     }
