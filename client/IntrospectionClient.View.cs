@@ -90,7 +90,7 @@ public sealed partial class IntrospectionClient
                         return;
                     }
 
-                    backoff.Reset();
+                    // Nobody provides it yet: ask again, less and less often (many clients may be asking).
                 }
                 catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
                 {

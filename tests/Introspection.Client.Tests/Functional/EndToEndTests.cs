@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Grpc.Net.Client;
 using Introspection.Client.Internal;
 using Introspection.Client.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -238,6 +239,48 @@ public sealed class EndToEndTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => TestConsumer.StartAsync(_registry.Address, configure: o => o.Services.Add("greet.Missing")));
 
         Assert.Contains("greet.Missing", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Calls_HandMadeChannelWithServiceProvider_ResolveLazilyThroughRegistry()
+    {
+        await StartProvidersAsync("p1", "p2");
+        var services = new ServiceCollection().AddIntrospectionClient(o =>
+        {
+            o.Registries.Add(_registry.Address);
+            o.EnableSnapshot = false;
+        });
+        await using var provider = services.BuildServiceProvider();
+        using var channel = GrpcChannel.ForAddress("introspect:///greet.Greeter", new GrpcChannelOptions
+        {
+            Credentials = ChannelCredentials.Insecure,
+            ServiceProvider = provider,
+        });
+        var greeter = new Greeter.Contracts.Greeter.GreeterClient(channel);
+
+        var answered = new HashSet<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            answered.Add((await greeter.SayHelloAsync(new Greeter.Contracts.HelloRequest(), deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync.WaitAsync(TestTimeouts.Call)).Instance);
+        }
+
+        // round_robin comes from the resolver's service config even without channel-level configuration.
+        Assert.Equal(["p1", "p2"], answered.Order());
+    }
+
+    [Fact]
+    public async Task Channel_BadIntrospectUri_FailsWithClearError()
+    {
+        var services = new ServiceCollection().AddIntrospectionClient(o => o.Registries.Add(_registry.Address));
+        await using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => GrpcChannel.ForAddress("introspect://greet.Greeter", new GrpcChannelOptions
+        {
+            Credentials = ChannelCredentials.Insecure,
+            ServiceProvider = provider,
+        }));
+
+        Assert.Contains("three slashes", ex.Message, StringComparison.Ordinal);
     }
 
     private T Own<T>(T disposable) where T : IAsyncDisposable
