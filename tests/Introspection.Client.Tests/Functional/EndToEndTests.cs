@@ -149,6 +149,28 @@ public sealed class EndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Calls_RegistryRestartedEmpty_ClientReconnectsAndKeepsFollowingChanges()
+    {
+        await StartProvidersAsync("p1", "p2");
+        var consumer = Own(await TestConsumer.StartAsync(_registry.Address));
+        using var recorder = new MeterRecorder(consumer.Client.Metrics.Meter);
+        await using var loop = consumer.StartLoop(TimeSpan.FromMilliseconds(5));
+        await Poll.UntilAsync(() => loop.Count > 20, "calls flow");
+
+        // The in-memory registry comes back empty: the client reconnects, empty protection holds the list until
+        // the providers re-register (their renewals get NOT_FOUND), and later changes flow again.
+        var stopped = _registry;
+        await stopped.DisposeAsync();
+        _registry = await stopped.StartAgainAsync();
+        await Poll.UntilAsync(() => recorder.Get("introspection.client.watch.reconnects") > 0, "the client noticed the outage");
+        var joining = Own(await TestProvider.StartAsync(_registry.Address, "p3"));
+        await joining.WaitRegisteredAsync(_registry);
+        await Poll.UntilAsync(() => loop.Answers.Any(a => a.Instance == "p3"), "the provider registered after the restart gets calls");
+
+        Assert.Empty(loop.Failures);
+    }
+
+    [Fact]
     public async Task Calls_ClientRestartedWhileRegistryDown_StartFromSnapshot()
     {
         await StartProvidersAsync("p1", "p2");
