@@ -7,6 +7,7 @@ using Introspection.Registry.Stores;
 using Introspection.Registry.Stores.Memory;
 using Introspection.Registry.Watch;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -43,6 +44,7 @@ public static class RegistryServiceCollectionExtensions
         services.AddSingleton<RegistryMarker>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<HostOptions>().Configure<IOptions<RegistryOptions>>(static (host, registry) => host.ShutdownTimeout = registry.Value.ShutdownTimeout);
         services.AddMetrics();
 
         // Stores register under their Registry:Store name; a new store adds its own keyed

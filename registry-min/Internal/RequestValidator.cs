@@ -88,7 +88,7 @@ internal sealed class RequestValidator
         if (value.Contains(':', StringComparison.Ordinal))
         {
             // IPv6 literal: no brackets, no zone id (a zone means nothing to another machine).
-            if (!IPAddress.TryParse(value, out var v6) || v6.AddressFamily != AddressFamily.InterNetworkV6 || value.Contains('%', StringComparison.Ordinal))
+            if (value.AsSpan().IndexOfAny("%[]/") >= 0 || !IPAddress.TryParse(value, out var v6) || v6.AddressFamily != AddressFamily.InterNetworkV6)
             {
                 throw Invalid($"{field} '{value}' is not a valid IPv6 literal (no brackets, no zone id).");
             }

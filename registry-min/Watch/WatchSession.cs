@@ -89,7 +89,9 @@ internal sealed partial class WatchSession
 
     private async Task<long> CatchUpAsync(WatchFilter filter, long sinceRevision, long dispatched, IAsyncStreamWriter<WatchResponse> writer, CancellationToken cancellationToken)
     {
-        // Read what the watcher missed from the store's history, up to where the queue takes over.
+        // Read what the watcher missed from the store's history, at least up to where the queue
+        // takes over (`dispatched`) and on to the end of the history: the queue then skips what was
+        // read here by revision, so nothing is lost or sent twice.
         var after = sinceRevision;
         var missed = new List<ChangeEvent>();
         while (true)
@@ -103,11 +105,6 @@ internal sealed partial class WatchSession
 
             foreach (var change in batch.Events)
             {
-                if (change.Revision > dispatched)
-                {
-                    break;
-                }
-
                 if (filter.Matches(change))
                 {
                     missed.Add(change);
@@ -116,7 +113,7 @@ internal sealed partial class WatchSession
                 after = change.Revision;
             }
 
-            if (batch.Events.Count == 0 || after >= dispatched || batch.Events[^1].Revision > dispatched)
+            if (batch.Events.Count == 0 || (after >= dispatched && batch.Events.Count < _options.ReadBatchSize))
             {
                 break;
             }
@@ -129,10 +126,9 @@ internal sealed partial class WatchSession
             }
         }
 
-        // One DELTA up to `dispatched` (possibly empty): it tells the client the resume worked and
-        // which revision it is at now. Events in (since, dispatched] the filter skipped are covered.
-        var upTo = Math.Max(sinceRevision, dispatched);
-        return await SendDeltaAsync(missed, 0, missed.Count, upTo, writer, cancellationToken).ConfigureAwait(false);
+        // One DELTA up to `after` (possibly without events): it tells the client the resume worked
+        // and which revision it is at now; changes of other apps in between are covered by it.
+        return await SendDeltaAsync(missed, 0, missed.Count, after, writer, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<long> SendSnapshotAsync(WatchFilter filter, bool reset, IAsyncStreamWriter<WatchResponse> writer, CancellationToken cancellationToken)
