@@ -12,5 +12,6 @@ internal sealed record InstanceRegistration(
     IReadOnlyList<string> Services)
 {
     /// <summary>Labels in a canonical form, to tell whether the registry already holds them.</summary>
-    public string LabelsKey { get; } = string.Join('\n', Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => l.Key + "=" + l.Value));
+    /// <remarks>Computed on access: a <c>with</c> copy would keep a stored value stale.</remarks>
+    public string LabelsKey => string.Join('\n', Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => l.Key + "=" + l.Value));
 }

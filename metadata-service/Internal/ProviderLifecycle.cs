@@ -36,6 +36,7 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
     private InstanceRegistration? _instance;
     private int _shutdownStarted;
     private int _disposed;
+    private IDisposable? _optionsSubscription;
 
     public ProviderLifecycle(
         ProviderMetadata metadata,
@@ -90,7 +91,13 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
         // ApplicationStarted fires once every hosted service (Kestrel included) has started, so
         // the bound addresses are known. Registration runs in the background: a slow registry
         // must not hold up the host.
-        _startedRegistration = _lifetime.ApplicationStarted.Register(() => _startup = Task.Run(() => StartupAsync(_stopping.Token)));
+        _startedRegistration = _lifetime.ApplicationStarted.Register(() =>
+        {
+            lock (_lock)
+            {
+                _startup = Task.Run(() => StartupAsync(_stopping.Token));
+            }
+        });
         return Task.CompletedTask;
     }
 
@@ -111,6 +118,7 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
         _startedRegistration.Dispose();
         _stopping.Cancel();
         _metadata.Changed -= OnMetadataChanged;
+        _optionsSubscription?.Dispose();
         foreach (var registration in Registrations)
         {
             registration.Dispose();
@@ -129,6 +137,8 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
             var metadata = _metadata.Current;
             Volatile.Write(ref _instance, Snapshot(options, host, port, metadata));
             _metadata.Changed += OnMetadataChanged;
+            // Labels are not part of the metadata, so a labels-only reload changes no revision.
+            _optionsSubscription = _optionsMonitor.OnChange((_, _) => OnMetadataChanged(_metadata.Current));
 
             var registries = options.Registries.Where(r => !string.IsNullOrWhiteSpace(r)).ToList();
             if (registries.Count == 0)
@@ -199,7 +209,18 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
             return;
         }
 
-        var options = _optionsMonitor.CurrentValue;
+        IntrospectionProviderOptions options;
+        try
+        {
+            options = _optionsMonitor.CurrentValue;
+        }
+        catch (Exception ex)
+        {
+            // An invalid reload keeps the registered labels; the metadata refresh logs it too.
+            Log.UpdateDeferred(_logger, "*", ex.Message);
+            return;
+        }
+
         Volatile.Write(ref _instance, instance with
         {
             Revision = metadata.Revision,

@@ -10,15 +10,19 @@ namespace Introspection.Metadata.Tests.Functional;
 
 public sealed class ProviderLifecycleTests
 {
-    /// <summary>The provider asks for a 1.5 s lease, so it renews every 500 ms.</summary>
-    private static readonly TimeSpan s_keepAliveInterval = TimeSpan.FromMilliseconds(500);
+    /// <summary>The provider asks for a 3 s lease, so it renews every second.</summary>
+    private static readonly TimeSpan s_keepAliveInterval = TimeSpan.FromSeconds(1);
 
     [Fact]
     public async Task RegistryRestart_SamePort_ProviderBackWithinOneKeepAliveIntervalAndServesMeanwhile()
     {
         var registry = await RegistryServer.StartAsync();
         var port = registry.Port;
-        await using var provider = await ProviderServer.StartAsync(registry.Address, o => o.UnhealthyAfterFailures = 2);
+        await using var provider = await ProviderServer.StartAsync(registry.Address, o =>
+        {
+            o.LeaseTtl = TimeSpan.FromSeconds(3);
+            o.UnhealthyAfterFailures = 2;
+        });
         await Poll.UntilAsync(async () => (await registry.InstancesAsync(ProviderServer.App)).Count == 1, TestTimeouts.Short, "the provider is registered");
         var health = provider.Get<HealthCheckService>();
 
@@ -70,5 +74,29 @@ public sealed class ProviderStartupFailureTests
         {
             Environment.ExitCode = 0;
         }
+    }
+
+    [Fact]
+    public async Task Start_RegistryUnreachableAndStopOnStartupFailureOff_KeepsServingAndRegistersWhenRegistryAppears()
+    {
+        using var reserve = new TcpListener(IPAddress.Loopback, 0);
+        reserve.Start();
+        var port = ((IPEndPoint)reserve.LocalEndpoint).Port;
+        reserve.Stop();
+        Environment.ExitCode = 0;
+        await using var provider = await ProviderServer.StartAsync(new Uri($"http://127.0.0.1:{port}"), o =>
+        {
+            o.StartupTimeout = TimeSpan.FromMilliseconds(500);
+            o.StopOnStartupFailure = false;
+        });
+
+        await Poll.UntilAsync(() => provider.Logs.Entries.Any(e => e.EventId.Id == 24), TestTimeouts.Short, "the startup failure is logged");
+
+        Assert.False(provider.Get<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+        Assert.Equal(0, Environment.ExitCode);
+        var reply = await provider.Greeter.SayHelloAsync(new HelloRequest { Name = "anyway" }).ResponseAsync.WaitAsync(TestTimeouts.Short);
+        Assert.Equal("Hello anyway", reply.Message);
+        await using var registry = await RegistryServer.StartAsync(port);
+        await Poll.UntilAsync(async () => (await registry.InstancesAsync(ProviderServer.App)).Count == 1, TestTimeouts.Short, "the provider registers once the registry appears");
     }
 }

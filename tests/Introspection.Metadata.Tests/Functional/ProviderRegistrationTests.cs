@@ -64,6 +64,22 @@ public sealed class ProviderRegistrationTests
     }
 
     [Fact]
+    public async Task Reconfigure_LabelChanged_RegistryGetsNewLabelAndSameRevision()
+    {
+        await using var registry = await RegistryServer.StartAsync();
+        // Through configuration only: the AddIntrospectionProvider delegate runs after binding and would win.
+        await using var provider = await ProviderServer.StartAsync(registry.Address);
+        var before = await SingleInstanceAsync(registry);
+        Assert.Empty(before.Labels);
+
+        provider.Reconfigure("Introspection:Provider:Labels:zone", "b");
+
+        Instance? after = null;
+        await Poll.UntilAsync(async () => (after = await SingleInstanceAsync(registry)).Labels.GetValueOrDefault("zone") == "b", TestTimeouts.Short, "the registry holds the new label");
+        Assert.Equal(before.Revision, after!.Revision);
+    }
+
+    [Fact]
     public async Task GetMetadataInfo_OverTheWire_UnknownIsNotFoundAndMalformedIsInvalidArgument()
     {
         await using var provider = await ProviderServer.StartAsync(registry: null);
