@@ -85,6 +85,7 @@ public sealed partial class IntrospectionClient
 
                     Log.ServiceLookedUp(_logger, service, response.Apps.Count);
                     RequestRecompute();
+                    ScheduleSnapshotWrite();
                     if (response.Apps.Count > 0)
                     {
                         return;

@@ -61,6 +61,18 @@ public sealed class DiscoveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ResolveAsync_RegistryGivenByDnsName_Resolves()
+    {
+        await _registry.RegisterAsync("orders", "o1", "10.0.0.1", 5001, s_ordersV1.Revision, ["shop.Orders"]);
+        var byName = new UriBuilder(_registry.Address) { Host = "localhost" }.Uri.ToString();
+        await using var client = TestClients.Create(byName, _fetcher);
+
+        var endpoints = await client.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Call);
+
+        Assert.Equal("o1", Assert.Single(endpoints).InstanceId);
+    }
+
+    [Fact]
     public async Task ResolveAsync_GroupAndVersion_FilterInstances()
     {
         await _registry.RegisterAsync("orders", "o1", "10.0.0.1", 5001, s_ordersV1.Revision, ["shop.Orders", "shop.Audit"]);
