@@ -203,7 +203,15 @@ public sealed partial class IntrospectionClient
                 {
                 }
 
-                Recompute();
+                try
+                {
+                    Recompute();
+                }
+                catch (Exception ex)
+                {
+                    // The pump must outlive a bad computation, or no change would ever be published again.
+                    Log.RecomputeFailed(_logger, ex);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -45,7 +45,7 @@ public sealed class IntrospectionClientOptions
 
     /// <summary>
     /// File holding the last discovered view, so a client restarted while the registry is down starts from it.
-    /// Default: <c>null</c>, meaning <c>{temp}/introspection/{application name}.{namespace}.view.json</c>.
+    /// Default: <c>null</c>, meaning <c>{temp}/introspection/{entry assembly name}.{namespace, or "default"}.view.json</c>.
     /// </summary>
     public string? SnapshotPath { get; set; }
 
