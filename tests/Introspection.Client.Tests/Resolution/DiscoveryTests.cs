@@ -61,6 +61,26 @@ public sealed class DiscoveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Subscribe_WatchedRegistryDies_FailsOverToNextAddressFromSnapshot()
+    {
+        await using var second = await TestRegistry.StartAsync();
+        foreach (var registry in new[] { _registry, second })
+        {
+            await registry.RegisterAsync("orders", "o1", "10.0.0.1", 5001, s_ordersV1.Revision, ["shop.Orders"]);
+        }
+
+        await using var client = TestClients.Create([_registry.Address, second.Address], _fetcher);
+        var latest = (ServiceResolution?)null;
+        using var subscription = client.Subscribe(new ServiceTarget("shop.Orders"), r => Volatile.Write(ref latest, r));
+        await Poll.UntilAsync(() => Volatile.Read(ref latest)?.Endpoints.Count == 1, "resolved through the first registry");
+
+        await _registry.StopAsync();
+        await second.RegisterAsync("orders", "o2", "10.0.0.2", 5001, s_ordersV1.Revision, ["shop.Orders"]);
+
+        await Poll.UntilAsync(() => Volatile.Read(ref latest)?.Endpoints.Count == 2, "the second registry's view arrives");
+    }
+
+    [Fact]
     public async Task ResolveAsync_RegistryGivenByDnsName_Resolves()
     {
         await _registry.RegisterAsync("orders", "o1", "10.0.0.1", 5001, s_ordersV1.Revision, ["shop.Orders"]);
