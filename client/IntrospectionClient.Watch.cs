@@ -9,9 +9,9 @@ public sealed partial class IntrospectionClient
 {
     /// <summary>
     /// Keeps one Watch stream open for the apps in use. A broken stream is resumed from the last revision it
-    /// applied when the same address answers again; another address starts from a snapshot. When the app set grows, a new stream for the wider set is opened
-    /// next to the old one, and the old one is dropped only once the new one's snapshot replaced the view: no
-    /// event is lost and the view never goes blank in between.
+    /// applied when the same address answers again; another address starts from a snapshot. When the app set
+    /// grows, a new stream for the wider set is opened next to the old one, and the old one is dropped only once
+    /// the new one's snapshot replaced the view: no event is lost and the view never goes blank in between.
     /// </summary>
     private async Task RunWatchAsync(CancellationToken cancellationToken)
     {
