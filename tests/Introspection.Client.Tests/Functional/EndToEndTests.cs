@@ -42,7 +42,8 @@ public sealed class EndToEndTests : IAsyncLifetime
         }
 
         Assert.Equal(["p1", "p2", "p3"], answered.Keys.Order());
-        Assert.All(answered.Values, count => Assert.InRange(count, 10, 30));
+        // round_robin over ready connections: even, give or take the first calls made before all were connected.
+        Assert.All(answered.Values, count => Assert.InRange(count, 5, 40));
         // Three instances, one build, one revision: one metadata fetch in total.
         Assert.Equal(1, providers.Sum(p => Volatile.Read(ref p.Counters.MetadataCalls)));
     }
