@@ -14,16 +14,11 @@ public static class IntrospectionMetadataEndpointRouteBuilderExtensions
     /// </summary>
     public const string HealthServiceName = "introspection.metadata.v1.MetadataService";
 
-    // Above the default 0: when the app maps grpc.health.v1 itself, its endpoints win the route and
-    // ours stay unused instead of making every health call ambiguous. Both are served by the same
-    // health service, which knows HealthServiceName either way.
-    private const int HealthEndpointOrder = 1000;
-
     /// <summary>
     /// Maps <c>introspection.metadata.v1.MetadataService</c> and grpc.health.v1 on the app's gRPC
     /// port. Requires <c>AddIntrospectionProvider</c>. The metadata service itself is not listed in
     /// the metadata. An app may call <c>MapGrpcHealthChecksService()</c> as well (before or after):
-    /// its mapping takes precedence and answers the same.
+    /// then only its mapping is kept, and it answers the same.
     /// </summary>
     public static GrpcServiceEndpointConventionBuilder MapIntrospectionMetadata(this IEndpointRouteBuilder endpoints)
     {
@@ -33,13 +28,7 @@ public static class IntrospectionMetadataEndpointRouteBuilderExtensions
             throw new InvalidOperationException("Call builder.Services.AddIntrospectionProvider() before app.MapIntrospectionMetadata().");
         }
 
-        endpoints.MapGrpcHealthChecksService().Add(static b =>
-        {
-            if (b is RouteEndpointBuilder route)
-            {
-                route.Order = HealthEndpointOrder;
-            }
-        });
+        HealthEndpointDataSource.Map(endpoints);
         return endpoints.MapGrpcService<MetadataGrpcService>();
     }
 }
