@@ -123,6 +123,7 @@ public sealed class LeaseProbeTests
         _time.Advance(Ttl);
         _prober.Outcome = ProbeOutcome.Timeout;
         _prober.TakesFullTimeout = true;
+        _prober.WaitForInFlight = 2;
 
         var evicted = await _sweeper.SweepAsync(CancellationToken.None).WaitAsync(TestTimeouts.Long);
 
@@ -158,6 +159,8 @@ public sealed class LeaseProbeTests
 
         public bool TakesFullTimeout { get; set; }
 
+        public int WaitForInFlight { get; set; }
+
         public List<(string Host, int Port)> Probed { get; } = [];
 
         public int MaxInFlight { get; private set; }
@@ -173,6 +176,13 @@ public sealed class LeaseProbeTests
             await Task.Yield();
             if (TakesFullTimeout)
             {
+                // Wait until the sweep has filled its concurrency (bounded), then take the whole timeout.
+                var deadline = DateTime.UtcNow + TestTimeouts.Short;
+                while (Volatile.Read(ref _inFlight) < WaitForInFlight && DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(5, cancellationToken);
+                }
+
                 time.Advance(_timeout);
             }
 
