@@ -48,6 +48,32 @@ public sealed class RegistryProbeTests
     }
 
     [Fact]
+    public async Task Sweep_ProviderRenewsItselfBetweenCuts_ExtensionCountStartsOver()
+    {
+        await using var registry = await RegistryServer.StartAsync(0, [.. s_fastSweeps, "--Registry:Leases:Probe:Enabled=true", "--Registry:Leases:Probe:MaxConsecutiveExtensions=1"]);
+        await using var relay = new TcpRelay(registry.Address);
+        await using var provider = await ProviderServer.StartAsync(relay.Address, o => o.LeaseTtl = TimeSpan.FromSeconds(1));
+        await Poll.UntilAsync(async () => (await registry.InstancesAsync(ProviderServer.App)).Count == 1, TestTimeouts.Short, "the provider is registered");
+
+        relay.Cut();
+        await Poll.UntilAsync(() => registry.Logs.Entries.Count(e => e.EventId.Id == ProbeExtended) == 1, TestTimeouts.Short, "the first lapse is extended");
+        relay.Resume();
+        var renewals = provider.Get<Introspection.Metadata.Internal.ProviderLifecycle>().Registrations[0];
+        var before = renewals.LastAccepted;
+        await Poll.UntilAsync(() => renewals.LastAccepted != before && renewals.ConsecutiveFailures == 0, TestTimeouts.Short, "the provider renews through the relay again");
+
+        // Cut again: a fresh chain, so one more extension instead of an eviction at the limit.
+        relay.Cut();
+        await Poll.UntilAsync(() => registry.Logs.Entries.Count(e => e.EventId.Id == ProbeExtended) == 2, TestTimeouts.Short, "the second lapse is extended too");
+
+        var events = registry.Logs.Entries.Select(e => e.EventId.Id).ToList();
+        var secondExtension = events.LastIndexOf(ProbeExtended);
+        Assert.DoesNotContain(LeaseEvicted, events.Take(secondExtension));
+        Assert.DoesNotContain(ProbeLimitReached, events.Take(secondExtension));
+        await Poll.UntilAsync(async () => (await registry.InstancesAsync(ProviderServer.App)).Count == 0, TestTimeouts.Short, "evicted at the limit of the new chain");
+    }
+
+    [Fact]
     public async Task Sweep_KeepAliveCutProbingDisabled_EvictedWithoutProbe()
     {
         await using var registry = await RegistryServer.StartAsync(0, s_fastSweeps);

@@ -9,18 +9,18 @@ namespace Introspection.Metadata.Tests.Infrastructure;
 /// </summary>
 internal sealed class TcpRelay : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly Uri _target;
-    private readonly CancellationTokenSource _cut = new();
     private readonly List<Task> _pumps = [];
-    private readonly Task _accepting;
+    private TcpListener _listener = new(IPAddress.Loopback, 0);
+    private CancellationTokenSource _cut = new();
+    private Task _accepting;
 
     public TcpRelay(Uri target)
     {
         _target = target;
         _listener.Start();
         Address = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}");
-        _accepting = AcceptAsync();
+        _accepting = AcceptAsync(_listener, _cut.Token);
     }
 
     public Uri Address { get; }
@@ -30,6 +30,15 @@ internal sealed class TcpRelay : IAsyncDisposable
     {
         _cut.Cancel();
         _listener.Stop();
+    }
+
+    /// <summary>Accepts and relays again, on the same port, after <see cref="Cut"/>.</summary>
+    public void Resume()
+    {
+        _cut = new CancellationTokenSource();
+        _listener = new TcpListener(IPAddress.Loopback, Address.Port);
+        _listener.Start();
+        _accepting = AcceptAsync(_listener, _cut.Token);
     }
 
     public async ValueTask DisposeAsync()
@@ -50,14 +59,14 @@ internal sealed class TcpRelay : IAsyncDisposable
         _cut.Dispose();
     }
 
-    private async Task AcceptAsync()
+    private async Task AcceptAsync(TcpListener listener, CancellationToken cut)
     {
-        while (!_cut.IsCancellationRequested)
+        while (!cut.IsCancellationRequested)
         {
             Socket inbound;
             try
             {
-                inbound = await _listener.AcceptSocketAsync(_cut.Token).ConfigureAwait(false);
+                inbound = await listener.AcceptSocketAsync(cut).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
             {
@@ -66,20 +75,20 @@ internal sealed class TcpRelay : IAsyncDisposable
 
             lock (_pumps)
             {
-                _pumps.Add(RelayAsync(inbound));
+                _pumps.Add(RelayAsync(inbound, cut));
             }
         }
     }
 
-    private async Task RelayAsync(Socket inbound)
+    private async Task RelayAsync(Socket inbound, CancellationToken cut)
     {
         using var outbound = new Socket(SocketType.Stream, ProtocolType.Tcp);
         using (inbound)
         {
             try
             {
-                await outbound.ConnectAsync(_target.Host, _target.Port, _cut.Token).ConfigureAwait(false);
-                await Task.WhenAny(PumpAsync(inbound, outbound), PumpAsync(outbound, inbound)).ConfigureAwait(false);
+                await outbound.ConnectAsync(_target.Host, _target.Port, cut).ConfigureAwait(false);
+                await Task.WhenAny(PumpAsync(inbound, outbound, cut), PumpAsync(outbound, inbound, cut)).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
             {
@@ -93,20 +102,20 @@ internal sealed class TcpRelay : IAsyncDisposable
         }
     }
 
-    private async Task PumpAsync(Socket from, Socket to)
+    private static async Task PumpAsync(Socket from, Socket to, CancellationToken cut)
     {
         var buffer = new byte[16 * 1024];
         try
         {
             while (true)
             {
-                var read = await from.ReceiveAsync(buffer, SocketFlags.None, _cut.Token).ConfigureAwait(false);
+                var read = await from.ReceiveAsync(buffer, SocketFlags.None, cut).ConfigureAwait(false);
                 if (read == 0)
                 {
                     return;
                 }
 
-                await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _cut.Token).ConfigureAwait(false);
+                await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, cut).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
