@@ -3,12 +3,22 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Microsoft.AspNetCore.Builder;
 
-/// <summary>Maps the provider's MetadataService.</summary>
+/// <summary>Maps the provider's MetadataService and its grpc.health.v1 endpoint.</summary>
 public static class IntrospectionMetadataEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps <c>introspection.metadata.v1.MetadataService</c> on the app's gRPC port. Requires
-    /// <c>AddIntrospectionProvider</c>. The metadata service itself is not listed in the metadata.
+    /// The grpc.health.v1 service name that answers SERVING while the instance serves and
+    /// NOT_SERVING once its graceful shutdown (or a failed startup) begins. A registry with
+    /// <c>Registry:Leases:Probe:Enabled</c> checks it before evicting a lapsed lease. It does not
+    /// depend on the registrations: failing renewals are exactly when the registry asks.
+    /// </summary>
+    public const string HealthServiceName = "introspection.metadata.v1.MetadataService";
+
+    /// <summary>
+    /// Maps <c>introspection.metadata.v1.MetadataService</c> and grpc.health.v1 on the app's gRPC
+    /// port. Requires <c>AddIntrospectionProvider</c>. The metadata service itself is not listed in
+    /// the metadata. An app may call <c>MapGrpcHealthChecksService()</c> as well (before or after):
+    /// then only its mapping is kept, and it answers the same.
     /// </summary>
     public static GrpcServiceEndpointConventionBuilder MapIntrospectionMetadata(this IEndpointRouteBuilder endpoints)
     {
@@ -18,6 +28,7 @@ public static class IntrospectionMetadataEndpointRouteBuilderExtensions
             throw new InvalidOperationException("Call builder.Services.AddIntrospectionProvider() before app.MapIntrospectionMetadata().");
         }
 
+        HealthEndpointDataSource.Map(endpoints);
         return endpoints.MapGrpcService<MetadataGrpcService>();
     }
 }

@@ -74,6 +74,18 @@ public sealed class IntrospectionProviderOptions
     /// <summary>Consecutive failed renewals with one registry after which the failure is logged as an error and the health check reports unhealthy. Default: 3.</summary>
     public int UnhealthyAfterFailures { get; set; } = 3;
 
+    /// <summary>
+    /// When set, an instance that no registry has accepted a registration or renewal from for this
+    /// long logs a critical message, sets the process exit code to 1 and stops the host (graceful
+    /// shutdown included), so an orchestrator restarts it or pages someone (the seed: a provider
+    /// that cannot keep its heartbeat for a while alerts and considers exiting). The clock starts
+    /// when the host has started, and restarts at every accepted registration or renewal with any
+    /// registry. Default: null, keep serving forever: consumers that cached this instance can
+    /// still use it while the registry is away, which is why old nodes keep serving by default.
+    /// Pick it well above the registry outages you want to ride out (minutes, not seconds).
+    /// </summary>
+    public TimeSpan? ExitAfterRegistryLoss { get; set; }
+
     /// <summary>Longest wait between two reconnection attempts to a registry (jittered exponential backoff; never more than half the renewal interval). Default: 10 s.</summary>
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
 

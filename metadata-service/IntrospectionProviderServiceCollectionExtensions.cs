@@ -15,8 +15,10 @@ public static class IntrospectionProviderServiceCollectionExtensions
     /// <summary>
     /// Adds what a provider needs: the metadata built from the app's mapped gRPC services, the
     /// hosted lifecycle (register after the server listens, keep alive, push new revisions,
-    /// graceful shutdown), the drain middleware, the <c>introspection-registration</c> health
-    /// check and the <c>Introspection.Metadata</c> meter. Options bind from the configuration
+    /// graceful shutdown), the drain middleware, the <c>introspection-registration</c> and
+    /// <c>introspection-serving</c> health checks, grpc.health.v1 (service
+    /// <c>introspection.metadata.v1.MetadataService</c> answers SERVING until the shutdown begins)
+    /// and the <c>Introspection.Metadata</c> meter. Options bind from the configuration
     /// section <c>Introspection:Provider</c>, then <paramref name="configure"/> runs. Also call
     /// <c>app.MapIntrospectionMetadata()</c>. Safe to call more than once.
     /// </summary>
@@ -27,6 +29,7 @@ public static class IntrospectionProviderServiceCollectionExtensions
         services.AddGrpc();
         services.AddMetrics();
         services.AddHealthChecks();
+        services.AddGrpcHealthChecks();
 
         var optionsBuilder = services.AddOptions<IntrospectionProviderOptions>();
         if (!services.Any(d => d.ServiceType == typeof(ProviderLifecycle)))
@@ -45,6 +48,7 @@ public static class IntrospectionProviderServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<HostOptions>, HostOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HealthCheckServiceOptions>, HealthCheckSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, DrainStartupFilter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<Grpc.AspNetCore.HealthChecks.GrpcHealthChecksOptions>, GrpcHealthChecksSetup>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ProviderMetrics>();

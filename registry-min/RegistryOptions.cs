@@ -10,15 +10,18 @@ public sealed class RegistryOptions
     /// <summary>The configuration section: <c>Registry</c>.</summary>
     public const string SectionName = "Registry";
 
-    /// <summary>The store: <c>memory</c> (default, single node). Others are added by later store implementations.</summary>
+    /// <summary>
+    /// The store: <c>memory</c> (default: embedded, single node, state lost on restart) or
+    /// <c>redis</c> (stateless registry nodes sharing one Redis; settings under <c>Registry:Redis</c>).
+    /// </summary>
     public string Store { get; set; } = "memory";
 
     /// <summary>
     /// How long a stopping registry waits for in-flight calls before it aborts them. Watch and
     /// KeepAlive streams are ended at once with UNAVAILABLE; this bounds clients that keep their
-    /// side of a stream open regardless. Default 5 s. Read from configuration
-    /// (<c>Registry:ShutdownTimeout</c>) when the host is built; the configure delegate of
-    /// <c>AddIntrospectionRegistry</c> does not change it (set <c>HostOptions.ShutdownTimeout</c> instead).
+    /// side of a stream open regardless. Default 5 s. It becomes the host's
+    /// <c>HostOptions.ShutdownTimeout</c>, whether set through configuration
+    /// (<c>Registry:ShutdownTimeout</c>) or the configure delegate of <c>AddIntrospectionRegistry</c>.
     /// </summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

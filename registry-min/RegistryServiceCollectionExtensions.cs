@@ -46,11 +46,12 @@ public static class RegistryServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
 
-        // Read straight from configuration: resolving the validated RegistryOptions here would move
-        // option validation from StartAsync into Build.
-        services.AddOptions<HostOptions>().Configure<IConfiguration>(static (host, configuration) =>
+        // The options are the single source (configuration and configure delegates alike), but
+        // built here without their validators: resolving IOptions<RegistryOptions> would move
+        // option validation from StartAsync (ValidateOnStart, a clear message) into Build.
+        services.AddOptions<HostOptions>().Configure<IServiceProvider>(static (host, sp) =>
         {
-            var timeout = configuration.GetValue($"{RegistryOptions.SectionName}:{nameof(RegistryOptions.ShutdownTimeout)}", new RegistryOptions().ShutdownTimeout);
+            var timeout = UnvalidatedOptions(sp).ShutdownTimeout;
             host.ShutdownTimeout = timeout < TimeSpan.Zero ? TimeSpan.Zero : timeout;
         });
         services.AddMetrics();
@@ -70,6 +71,8 @@ public static class RegistryServiceCollectionExtensions
         services.TryAddSingleton<RequestValidator>();
         services.TryAddSingleton<LeaseTtlPolicy>();
         services.TryAddSingleton<SelfPreservationGuard>();
+        services.TryAddSingleton<LeaseExtensions>();
+        services.TryAddSingleton<InstanceProber>();
         services.TryAddSingleton<LeaseSweeper>();
         services.TryAddSingleton<WatchHub>();
         services.TryAddSingleton<WatchSession>();
@@ -91,6 +94,29 @@ public static class RegistryServiceCollectionExtensions
             .AddCheck<StoreHealthCheck>(StoreHealthCheck.Name, tags: [StoreHealthCheck.Name])
             .AddCheck<SelfPreservationHealthCheck>(SelfPreservationHealthCheck.Name, tags: [SelfPreservationHealthCheck.Name]);
         return services;
+    }
+
+    private static RegistryOptions UnvalidatedOptions(IServiceProvider services)
+    {
+        var options = new RegistryOptions();
+        foreach (var setup in services.GetServices<IConfigureOptions<RegistryOptions>>())
+        {
+            if (setup is IConfigureNamedOptions<RegistryOptions> named)
+            {
+                named.Configure(Microsoft.Extensions.Options.Options.DefaultName, options);
+            }
+            else
+            {
+                setup.Configure(options);
+            }
+        }
+
+        foreach (var setup in services.GetServices<IPostConfigureOptions<RegistryOptions>>())
+        {
+            setup.PostConfigure(Microsoft.Extensions.Options.Options.DefaultName, options);
+        }
+
+        return options;
     }
 
     private sealed class RegistryMarker;

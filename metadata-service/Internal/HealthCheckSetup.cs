@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace Introspection.Metadata.Internal;
 
-/// <summary>Adds the registration health check once, however often AddIntrospectionProvider is called.</summary>
+/// <summary>Adds the registration and serving health checks once, however often AddIntrospectionProvider is called.</summary>
 internal sealed class HealthCheckSetup : IConfigureOptions<HealthCheckServiceOptions>
 {
     public void Configure(HealthCheckServiceOptions options)
@@ -12,6 +12,13 @@ internal sealed class HealthCheckSetup : IConfigureOptions<HealthCheckServiceOpt
         {
             return;
         }
+
+        // Not tagged "ready"/"introspection": it answers the registry's probe, nothing else.
+        options.Registrations.Add(new HealthCheckRegistration(
+            ServingHealthCheck.Name,
+            sp => (IHealthCheck)Microsoft.Extensions.DependencyInjection.ActivatorUtilities.GetServiceOrCreateInstance(sp, typeof(ServingHealthCheck)),
+            failureStatus: HealthStatus.Unhealthy,
+            tags: ["introspection-serving"]));
 
         options.Registrations.Add(new HealthCheckRegistration(
             RegistrationHealthCheck.Name,

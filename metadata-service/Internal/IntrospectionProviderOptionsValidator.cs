@@ -117,6 +117,11 @@ internal sealed class IntrospectionProviderOptionsValidator : IValidateOptions<I
             errors.Add($"{Section}:RevisionHistoryCount must be 0 or more.");
         }
 
+        if (options.ExitAfterRegistryLoss is { } loss && loss <= TimeSpan.Zero)
+        {
+            errors.Add($"{Section}:ExitAfterRegistryLoss must be > 0 when set (unset = never exit), got {loss}.");
+        }
+
         if (options.UnhealthyAfterFailures < 1)
         {
             errors.Add($"{Section}:UnhealthyAfterFailures must be 1 or more.");

@@ -27,6 +27,9 @@ internal sealed partial class ProviderLifecycle
         [LoggerMessage(26, LogLevel.Warning, "Registry {Registry}: new revision not pushed yet ({Reason}); it goes with the next successful renewal.", EventName = "UpdateDeferred")]
         public static partial void UpdateDeferred(ILogger logger, string registry, string reason);
 
+        [LoggerMessage(27, LogLevel.Critical, "No registry has accepted this instance for {LostSeconds:0.#} s (ExitAfterRegistryLoss {LimitSeconds:0.#} s; {Reasons}). Stopping the host with exit code 1.", EventName = "RegistryLossStopping")]
+        public static partial void RegistryLossStopping(ILogger logger, double lostSeconds, double limitSeconds, string reasons);
+
         [LoggerMessage(30, LogLevel.Information, "Shutdown 0/4: starting graceful shutdown (timeout {TimeoutSeconds} s).", EventName = "ShutdownStarting")]
         public static partial void ShutdownStarting(ILogger logger, double timeoutSeconds);
 

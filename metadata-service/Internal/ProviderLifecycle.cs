@@ -155,6 +155,11 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
             {
                 _registrations = registrations;
                 _loops = registrations.Select(r => Task.Run(() => r.RunAsync(cancellationToken), CancellationToken.None)).ToList();
+                if (options.ExitAfterRegistryLoss is { } limit)
+                {
+                    var since = _timeProvider.GetTimestamp();
+                    _loops.Add(Task.Run(() => WatchRegistryLossAsync(registrations, since, limit, cancellationToken), CancellationToken.None));
+                }
             }
 
             Log.Registering(_logger, _instance!.App, _instance.InstanceId, host, port, metadata.Revision, registrations.Count, options.StartupTimeout.TotalSeconds);
@@ -198,6 +203,38 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
                 Environment.ExitCode = 1;
                 _lifetime.StopApplication();
             }
+        }
+    }
+
+    /// <summary>
+    /// Stops the host with exit code 1 once no registry has accepted a registration or renewal for
+    /// <paramref name="limit"/> (<see cref="IntrospectionProviderOptions.ExitAfterRegistryLoss"/>).
+    /// </summary>
+    private async Task WatchRegistryLossAsync(IReadOnlyList<RegistryRegistration> registrations, long since, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        // Fine enough to act within a tenth of the limit, coarse enough to cost nothing.
+        var period = TimeSpan.FromTicks(Math.Clamp(limit.Ticks / 10, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(1).Ticks));
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(period, _timeProvider, cancellationToken).ConfigureAwait(false);
+                var last = Math.Max(since, registrations.Max(r => r.LastAccepted));
+                var lost = _timeProvider.GetElapsedTime(last);
+                if (lost < limit)
+                {
+                    continue;
+                }
+
+                var reasons = string.Join("; ", registrations.Select(r => $"{r.Name}: {r.LastError ?? "no answer"}"));
+                Log.RegistryLossStopping(_logger, lost.TotalSeconds, limit.TotalSeconds, reasons);
+                Environment.ExitCode = 1;
+                _lifetime.StopApplication();
+                return;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
         }
     }
 

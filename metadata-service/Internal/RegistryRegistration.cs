@@ -33,6 +33,7 @@ internal sealed partial class RegistryRegistration : IDisposable
     private string? _registeredRevision;
     private string? _registeredLabels;
     private volatile string? _lastError;
+    private long _lastAccepted;
 
     public RegistryRegistration(
         string name,
@@ -62,6 +63,9 @@ internal sealed partial class RegistryRegistration : IDisposable
     public int ConsecutiveFailures => Volatile.Read(ref _consecutiveFailures);
 
     public string? LastError => _lastError;
+
+    /// <summary><see cref="TimeProvider.GetTimestamp"/> of the last registration or renewal the registry accepted; 0 before the first.</summary>
+    public long LastAccepted => Interlocked.Read(ref _lastAccepted);
 
     /// <summary>Completes at the first successful registration.</summary>
     public Task FirstRegistered => _firstRegistered.Task;
@@ -307,6 +311,7 @@ internal sealed partial class RegistryRegistration : IDisposable
 
     private void RecordSuccess()
     {
+        Interlocked.Exchange(ref _lastAccepted, _timeProvider.GetTimestamp());
         Interlocked.Exchange(ref _attempt, 0);
         var failures = Interlocked.Exchange(ref _consecutiveFailures, 0);
         if (failures > 0)

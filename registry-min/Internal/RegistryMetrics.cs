@@ -18,6 +18,8 @@ internal sealed class RegistryMetrics
     private readonly Counter<long> _eventsPushed;
     private readonly Counter<long> _bytesPushed;
     private readonly Counter<long> _watchResets;
+    private readonly Counter<long> _probes;
+    private readonly Counter<long> _probeExtensions;
     private long _leases;
     private long _lapsedLeases;
     private int _selfPreservation;
@@ -43,6 +45,8 @@ internal sealed class RegistryMetrics
         _watchers = meter.CreateUpDownCounter<long>("introspection.registry.watchers", "{watcher}", "Open Watch streams on this node.");
         _eventsPushed = meter.CreateCounter<long>("introspection.registry.events_pushed", "{event}", "Watch events written to watchers (snapshot records included).");
         _bytesPushed = meter.CreateCounter<long>("introspection.registry.bytes_pushed", "By", "Bytes of Watch messages written to watchers.");
+        _probes = meter.CreateCounter<long>("introspection.registry.probes", "{probe}", "Health probes of lapsed instances before eviction, by result (serving, not_serving, timeout, unreachable).");
+        _probeExtensions = meter.CreateCounter<long>("introspection.registry.probe_extensions", "{lease}", "Lapsed leases renewed by the registry because the instance's probe answered SERVING.");
         _watchResets = meter.CreateCounter<long>("introspection.registry.watch_resets", "{snapshot}", "Reset snapshots sent (history lost or watcher overflow).");
     }
 
@@ -65,6 +69,16 @@ internal sealed class RegistryMetrics
     }
 
     public void WatchReset() => _watchResets.Add(1);
+
+    public void Probed(Leases.ProbeOutcome outcome) => _probes.Add(1, new KeyValuePair<string, object?>("result", outcome switch
+    {
+        Leases.ProbeOutcome.Serving => "serving",
+        Leases.ProbeOutcome.NotServing => "not_serving",
+        Leases.ProbeOutcome.Timeout => "timeout",
+        _ => "unreachable",
+    }));
+
+    public void ProbeExtended() => _probeExtensions.Add(1);
 
     public void LeasesCounted(long total, long lapsed)
     {

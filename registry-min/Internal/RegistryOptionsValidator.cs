@@ -14,7 +14,7 @@ internal sealed class RegistryOptionsValidator : IValidateOptions<RegistryOption
 
         if (string.IsNullOrWhiteSpace(options.Store))
         {
-            failures.Add($"{prefix}:Store must name a store (e.g. 'memory').");
+            failures.Add($"{prefix}:Store must name a store ('memory' or 'redis').");
         }
 
         if (options.ShutdownTimeout < TimeSpan.Zero)
@@ -50,6 +50,22 @@ internal sealed class RegistryOptionsValidator : IValidateOptions<RegistryOption
         if (leases.MaxEvictionsPerSweep < 1)
         {
             failures.Add($"{prefix}:Leases:MaxEvictionsPerSweep must be >= 1, got {leases.MaxEvictionsPerSweep}.");
+        }
+
+        var probe = leases.Probe;
+        if (probe.Timeout <= TimeSpan.Zero || probe.Timeout > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"{prefix}:Leases:Probe:Timeout must be in (0, 1 min], got {probe.Timeout}.");
+        }
+
+        if (probe.MaxConsecutiveExtensions < 0)
+        {
+            failures.Add($"{prefix}:Leases:Probe:MaxConsecutiveExtensions must be >= 0, got {probe.MaxConsecutiveExtensions}.");
+        }
+
+        if (probe.Concurrency is < 1 or > 1024)
+        {
+            failures.Add($"{prefix}:Leases:Probe:Concurrency must be in [1, 1024], got {probe.Concurrency}.");
         }
 
         var sp = options.SelfPreservation;

@@ -57,6 +57,8 @@ internal sealed partial class RegistryService
                 return Fail(response, StatusCode.NotFound, $"Lease {request.LeaseId} is unknown or expired in namespace '{ns}': register again.");
             }
 
+            // The instance's own keep-alive works (again): probe extensions start over.
+            _extensions.Reset(request.LeaseId);
             response.TtlMs = (long)result.Remaining.TotalMilliseconds;
             return response;
         }

@@ -20,9 +20,11 @@ internal sealed partial class RegistryService : Protocol.Registry.V1.Registry.Re
     private readonly RegistryMetrics _metrics;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<RegistryService> _logger;
+    private readonly LeaseExtensions _extensions;
 
-    public RegistryService(IRegistryStore store, RequestValidator validator, LeaseTtlPolicy ttlPolicy, WatchSession watchSession, RegistryMetrics metrics, IHostApplicationLifetime lifetime, ILogger<RegistryService> logger)
+    public RegistryService(IRegistryStore store, RequestValidator validator, LeaseTtlPolicy ttlPolicy, WatchSession watchSession, RegistryMetrics metrics, IHostApplicationLifetime lifetime, ILogger<RegistryService> logger, LeaseExtensions extensions)
     {
+        _extensions = extensions;
         _lifetime = lifetime;
         _store = store;
         _validator = validator;

@@ -22,6 +22,7 @@ internal sealed partial class WatchHub : BackgroundService
     private readonly HashSet<Watcher> _watchers = [];
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _dispatched;
+    private int _storeFailures;
 
     public WatchHub(IRegistryStore store, IOptions<RegistryOptions> options, TimeProvider timeProvider, ILogger<WatchHub> logger)
     {
@@ -99,11 +100,12 @@ internal sealed partial class WatchHub : BackgroundService
             try
             {
                 _dispatched = await _store.GetRevisionAsync(stoppingToken).ConfigureAwait(false);
+                StoreAnswered();
                 _started.TrySetResult();
             }
             catch (RegistryStoreUnavailableException ex)
             {
-                Log.StoreUnavailable(_logger, ex);
+                StoreFailed(ex);
                 await Task.Delay(RetryDelay, _timeProvider, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -118,6 +120,7 @@ internal sealed partial class WatchHub : BackgroundService
             try
             {
                 await PumpOnceAsync(stoppingToken).ConfigureAwait(false);
+                StoreAnswered();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -125,7 +128,7 @@ internal sealed partial class WatchHub : BackgroundService
             }
             catch (RegistryStoreUnavailableException ex)
             {
-                Log.StoreUnavailable(_logger, ex);
+                StoreFailed(ex);
                 await Task.Delay(RetryDelay, _timeProvider, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception ex)
@@ -134,6 +137,28 @@ internal sealed partial class WatchHub : BackgroundService
                 Log.PumpFailed(_logger, ex);
                 await Task.Delay(RetryDelay, _timeProvider, stoppingToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>The stack trace once per outage, then one short line per retry, then a recovery line.</summary>
+    private void StoreFailed(RegistryStoreUnavailableException exception)
+    {
+        if (_storeFailures++ == 0)
+        {
+            Log.StoreUnavailable(_logger, exception);
+        }
+        else
+        {
+            Log.StoreStillUnavailable(_logger, _storeFailures, exception.Message);
+        }
+    }
+
+    private void StoreAnswered()
+    {
+        if (_storeFailures > 0)
+        {
+            Log.StoreRecovered(_logger, _storeFailures);
+            _storeFailures = 0;
         }
     }
 

@@ -99,4 +99,39 @@ public sealed class ProviderStartupFailureTests
         await using var registry = await RegistryServer.StartAsync(port);
         await Poll.UntilAsync(async () => (await registry.InstancesAsync(ProviderServer.App)).Count == 1, TestTimeouts.Short, "the provider registers once the registry appears");
     }
+
+    [Fact]
+    public async Task ExitAfterRegistryLoss_RegistryGoneLongerThanLimit_StopsHostWithExitCode1()
+    {
+        Environment.ExitCode = 0;
+        try
+        {
+            var registry = await RegistryServer.StartAsync();
+            await using var provider = await ProviderServer.StartAsync(registry.Address, o =>
+            {
+                o.LeaseTtl = TimeSpan.FromSeconds(1);
+                o.ExitAfterRegistryLoss = TimeSpan.FromSeconds(1.5);
+            });
+            await Poll.UntilAsync(async () => (await registry.InstancesAsync(ProviderServer.App)).Count == 1, TestTimeouts.Short, "the provider is registered");
+            var lifetime = provider.Get<IHostApplicationLifetime>();
+            var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var registration = lifetime.ApplicationStopping.Register(stopping.SetResult);
+            Assert.False(lifetime.ApplicationStopping.IsCancellationRequested);
+
+            await registry.DisposeAsync();
+            var lost = Stopwatch.StartNew();
+            await stopping.Task.WaitAsync(TestTimeouts.Short);
+            lost.Stop();
+            await provider.StopAsync();
+
+            Assert.Equal(1, Environment.ExitCode);
+            // Not before the limit (the last renewal may be up to one renewal interval old).
+            Assert.True(lost.Elapsed >= TimeSpan.FromSeconds(1.5) - TimeSpan.FromMilliseconds(400), $"stopped after {lost.Elapsed.TotalMilliseconds:0} ms");
+            Assert.Contains(provider.Logs.Entries, e => e.EventId.Id == 27 && e.Level == Microsoft.Extensions.Logging.LogLevel.Critical);
+        }
+        finally
+        {
+            Environment.ExitCode = 0;
+        }
+    }
 }

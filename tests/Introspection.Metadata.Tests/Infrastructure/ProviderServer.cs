@@ -43,7 +43,9 @@ internal sealed class ProviderServer : IAsyncDisposable
 
     public MetadataService.MetadataServiceClient Metadata { get; }
 
-    public static async Task<ProviderServer> StartAsync(Uri? registry, Action<IntrospectionProviderOptions>? configure = null)
+    public Grpc.Health.V1.Health.HealthClient Health => new(_channel);
+
+    public static async Task<ProviderServer> StartAsync(Uri? registry, Action<IntrospectionProviderOptions>? configure = null, Action<WebApplication>? mapBefore = null, Action<WebApplication>? mapAfter = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -75,7 +77,9 @@ internal sealed class ProviderServer : IAsyncDisposable
         var app = builder.Build();
         app.MapGrpcService<GreeterService>();
         app.MapGrpcService<FarewellService>();
+        mapBefore?.Invoke(app);
         app.MapIntrospectionMetadata();
+        mapAfter?.Invoke(app);
         await app.StartAsync().WaitAsync(TestTimeouts.Short).ConfigureAwait(false);
         return new ProviderServer(app, logs, reloadable);
     }

@@ -2,6 +2,8 @@ using Grpc.Net.Client;
 using Introspection.Protocol.Registry.V1;
 using Introspection.Registry;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Introspection.Metadata.Tests.Infrastructure;
 
@@ -9,24 +11,27 @@ namespace Introspection.Metadata.Tests.Infrastructure;
 internal sealed class RegistryServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly GrpcChannel _channel;
+    private GrpcChannel _channel = null!;
     private bool _stopped;
 
-    private RegistryServer(WebApplication app, Uri address)
+    private RegistryServer(WebApplication app, Uri? address)
     {
         _app = app;
-        Address = address;
-        _channel = GrpcChannel.ForAddress(address);
-        Client = new Introspection.Protocol.Registry.V1.Registry.RegistryClient(_channel);
+        Address = address!;
     }
 
-    public Uri Address { get; }
+    public Uri Address { get; private set; }
+
+    /// <summary>The registry's own log lines (categories <c>Introspection.*</c>, at the levels its settings enable).</summary>
+    public LogSink Logs { get; } = new();
 
     public int Port => Address.Port;
 
-    public Introspection.Protocol.Registry.V1.Registry.RegistryClient Client { get; }
+    public Introspection.Protocol.Registry.V1.Registry.RegistryClient Client { get; private set; } = null!;
 
-    public static async Task<RegistryServer> StartAsync(int port = 0)
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<RegistryServer> StartAsync(int port = 0, params string[] settings)
     {
         var app = RegistryApplication.Build(
         [
@@ -34,9 +39,15 @@ internal sealed class RegistryServer : IAsyncDisposable
             // Short leases keep the tests fast: providers ask for 1.5 s and renew every 500 ms.
             "--Registry:Leases:MinTtl=00:00:00.300",
             "--Logging:LogLevel:Default=Warning",
+            .. settings,
         ]);
+        var server = new RegistryServer(app, null);
+        app.Services.GetRequiredService<ILoggerFactory>().AddProvider(server.Logs);
         await app.StartAsync().WaitAsync(TestTimeouts.Short).ConfigureAwait(false);
-        return new RegistryServer(app, new Uri(app.Urls.First()));
+        server.Address = new Uri(app.Urls.First());
+        server._channel = GrpcChannel.ForAddress(server.Address);
+        server.Client = new Introspection.Protocol.Registry.V1.Registry.RegistryClient(server._channel);
+        return server;
     }
 
     public async Task<IReadOnlyList<Instance>> InstancesAsync(string app)

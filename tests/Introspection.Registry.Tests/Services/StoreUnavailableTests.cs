@@ -31,7 +31,8 @@ public sealed class StoreUnavailableTests
             new WatchSession(_store, hub, metrics, options, time, NullLogger<WatchSession>.Instance),
             metrics,
             new TestLifetime(),
-            NullLogger<RegistryService>.Instance);
+            NullLogger<RegistryService>.Instance,
+            new LeaseExtensions());
     }
 
     [Fact]

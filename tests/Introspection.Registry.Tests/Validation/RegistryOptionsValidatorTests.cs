@@ -15,6 +15,9 @@ public sealed class RegistryOptionsValidatorTests
     [InlineData("Watch:CoalescingWindow")]
     [InlineData("Watch:QueueCapacity")]
     [InlineData("History:MaxEvents")]
+    [InlineData("Leases:Probe:Timeout")]
+    [InlineData("Leases:Probe:MaxConsecutiveExtensions")]
+    [InlineData("Leases:Probe:Concurrency")]
     public void Validate_BadValue_FailsNamingKey(string key)
     {
         var options = new RegistryOptions();
@@ -26,6 +29,9 @@ public sealed class RegistryOptionsValidatorTests
             case "Watch:CoalescingWindow": options.Watch.CoalescingWindow = TimeSpan.FromSeconds(5); break;
             case "Watch:QueueCapacity": options.Watch.QueueCapacity = 0; break;
             case "History:MaxEvents": options.History.MaxEvents = 0; break;
+            case "Leases:Probe:Timeout": options.Leases.Probe.Timeout = TimeSpan.Zero; break;
+            case "Leases:Probe:MaxConsecutiveExtensions": options.Leases.Probe.MaxConsecutiveExtensions = -1; break;
+            case "Leases:Probe:Concurrency": options.Leases.Probe.Concurrency = 0; break;
         }
 
         var result = new RegistryOptionsValidator().Validate(null, options);
