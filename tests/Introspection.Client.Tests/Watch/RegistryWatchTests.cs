@@ -80,6 +80,36 @@ public sealed class RegistryWatchTests
     }
 
     [Fact]
+    public async Task Watch_ResetSnapshotWithoutTheApp_EmptyProtectionKeepsLastList()
+    {
+        // Node B is unrelated (another key prefix) and knows the service but has no instance of its app: the
+        // reset snapshot empties the app, and empty protection keeps routing to the last non-empty list.
+        await using var redis = await RedisServer.StartAsync();
+        await using var nodeA = await TestRegistry.StartOnRedisAsync(redis, "a-" + Guid.NewGuid().ToString("N"));
+        await using var nodeB = await TestRegistry.StartOnRedisAsync(redis, "b-" + Guid.NewGuid().ToString("N"));
+        for (var i = 1; i <= 5; i++)
+        {
+            await nodeA.RegisterAsync("orders", $"a{i}", $"10.0.1.{i}", 5001, s_orders.Revision, ["shop.Orders"]);
+        }
+
+        await nodeB.RegisterAsync("orders", "b1", "10.0.2.1", 5001, s_orders.Revision, ["shop.Orders"]);
+        await nodeB.DeregisterAsync("orders", "b1");
+
+        await using var client = TestClients.Create([$"{nodeA.Address},{nodeB.Address}"], _fetcher);
+        using var recorder = new MeterRecorder(client.Metrics.Meter);
+        var latest = (ServiceResolution?)null;
+        using var subscription = client.Subscribe(new ServiceTarget("shop.Orders"), r => Volatile.Write(ref latest, r));
+        await Poll.UntilAsync(() => Volatile.Read(ref latest)?.Endpoints.Count == 5, "resolved through node A");
+
+        await nodeA.StopAsync();
+        await Poll.UntilAsync(() => recorder.Get($"{Messages}[snapshot]") == 2, "node B's reset snapshot is applied");
+
+        Assert.Equal(0, recorder.Get($"{Opens}[resume]"));
+        var endpoints = await client.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Call);
+        Assert.Equal(5, endpoints.Count);
+    }
+
+    [Fact]
     public async Task Watch_IndependentRegistryEntries_FailoverStartsFromSnapshot()
     {
         await using var redis = await RedisServer.StartAsync();
