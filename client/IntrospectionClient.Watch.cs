@@ -9,8 +9,8 @@ public sealed partial class IntrospectionClient
 {
     /// <summary>
     /// Keeps one Watch stream open for the apps in use. A broken stream is resumed from the last revision it
-    /// applied on any node of the same registry (configuration entry); another registry starts from a snapshot. When the app set
-    /// grows, a new stream for the wider set is opened next to the old one, and the old one is dropped only once
+    /// applied on any node of the same registry (configuration entry); another registry starts from a snapshot.
+    /// When the app set grows, a new stream for the wider set is opened next to the old one, and the old one is dropped only once
     /// the new one's snapshot replaced the view: no event is lost and the view never goes blank in between.
     /// </summary>
     private async Task RunWatchAsync(CancellationToken cancellationToken)
@@ -202,6 +202,9 @@ public sealed partial class IntrospectionClient
                     break;
                 case WatchResponseKind.Delta:
                     ApplyDelta(stream.AppSet, response);
+                    // A resumed stream carries every mapping change since its revision: after a break (which
+                    // cleared the flag) the mappings are whole again once it delivers.
+                    _mappingsComplete = true;
                     break;
                 default:
                     Log.UnknownWatchMessage(_logger, (int)response.Kind);
