@@ -9,15 +9,15 @@ public sealed partial class IntrospectionClient
 {
     /// <summary>
     /// Keeps one Watch stream open for the apps in use. A broken stream is resumed from the last revision it
-    /// applied when the same address answers again; another address starts from a snapshot. When the app set
-    /// grows, a new stream for the wider set is opened next to the old one, and the old one is dropped only once
+    /// applied on any node of the same registry (configuration entry); another registry starts from a snapshot.
+    /// When the app set grows, a new stream for the wider set is opened next to the old one, and the old one is dropped only once
     /// the new one's snapshot replaced the view: no event is lost and the view never goes blank in between.
     /// </summary>
     private async Task RunWatchAsync(CancellationToken cancellationToken)
     {
         var backoff = new Backoff(_options.RegistryRetryInitialBackoff, _options.RegistryRetryMaxBackoff, _random);
         WatchStream? active = null;
-        (long Revision, HashSet<string> Apps, int RegistryIndex)? resume = null;
+        (long Revision, HashSet<string> Apps, int Group)? resume = null;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -59,14 +59,20 @@ public sealed partial class IntrospectionClient
                     if (!established)
                     {
                         // It never answered: try the next address. A stream that worked and then broke gets one more
-                        // try on its own address, where it can resume.
+                        // try on its own address; if that fails too, the next node of the same registry resumes it.
                         _registry!.MarkFailed(active.RegistryIndex);
                     }
 
                     if (established && revision > 0)
                     {
-                        resume = (revision, active.AppSet, active.RegistryIndex);
+                        resume = (revision, active.AppSet, _registry!.GroupOf(active.RegistryIndex));
                         backoff.Reset();
+                    }
+                    else if (!established && active.SinceRevision > 0)
+                    {
+                        // A resume that never answered (its node is down) is still owed: the next node of the same
+                        // registry resumes from the same revision instead of starting over from a snapshot.
+                        resume = (active.SinceRevision, active.AppSet, _registry!.GroupOf(active.RegistryIndex));
                     }
 
                     active.Dispose();
@@ -76,17 +82,19 @@ public sealed partial class IntrospectionClient
                     continue;
                 }
 
-                // Resume only the very same app set on the very same address: an app added since has no history
-                // on this watcher, and another address may be another registry whose revisions mean something
-                // else (a revision it also has would silently skip changes). Anything else starts from a snapshot.
+                // Resume only the very same app set on a node of the very same registry (configuration entry): an app
+                // added since has no history on this watcher. Nodes of one entry share one store and one revision
+                // history, so a revision read on one means the same on the other. Another entry is an independent
+                // registry whose revisions are unrelated (a revision it also has would silently skip changes), so it
+                // starts from a snapshot. Should an entry list unrelated nodes after all, the registry answers an
+                // unknown revision with a SNAPSHOT (reset=true), which replaces the view like any snapshot.
                 var (client, index, address) = _registry!.Current();
-                var since = active is null && resume is { } r && r.Apps.SetEquals(apps) && r.RegistryIndex == index ? r.Revision : 0;
-                var request = new WatchRequest { Namespace = _options.Namespace, SinceRevision = since, IncludeServiceMappings = true };
-                request.Apps.Add(apps);
+                var since = active is null && resume is { } r && r.Apps.SetEquals(apps) && r.Group == _registry.GroupOf(index) ? r.Revision : 0;
+                var request = BuildWatchRequest(_options.Namespace, apps, since);
                 WatchStream? stream = null;
                 try
                 {
-                    stream = new WatchStream(client, index, address, request, cancellationToken);
+                    stream = new WatchStream(client, index, address, apps, request, cancellationToken);
                     if (since == 0)
                     {
                         var first = await stream.ReadFirstAsync(_options.RegistryCallTimeout, _timeProvider).ConfigureAwait(false);
@@ -137,6 +145,25 @@ public sealed partial class IntrospectionClient
         }
     }
 
+    /// <summary>Most apps the registry accepts in one Watch (it answers RESOURCE_EXHAUSTED above).</summary>
+    internal const int MaxWatchApps = 1024;
+
+    /// <summary>
+    /// The Watch request for <paramref name="apps"/>. Above <see cref="MaxWatchApps"/> the registry would refuse
+    /// the list on every retry, so the whole namespace is watched instead (an empty app list) and the client keeps
+    /// only what it uses: the view is keyed by app and unused apps are never resolved.
+    /// </summary>
+    internal static WatchRequest BuildWatchRequest(string @namespace, IReadOnlyCollection<string> apps, long sinceRevision)
+    {
+        var request = new WatchRequest { Namespace = @namespace, SinceRevision = sinceRevision, IncludeServiceMappings = true };
+        if (apps.Count <= MaxWatchApps)
+        {
+            request.Apps.Add(apps);
+        }
+
+        return request;
+    }
+
     private static string Describe(Exception? exception) => exception switch
     {
         RpcException rpc => $"{rpc.StatusCode}: {rpc.Status.Detail}",
@@ -157,6 +184,7 @@ public sealed partial class IntrospectionClient
             if (!stream.Established)
             {
                 stream.Established = true;
+                _metrics.WatchOpened(resumed: stream.SinceRevision != 0 && response.Kind == WatchResponseKind.Delta);
                 if (_activeStream is { } previous && !ReferenceEquals(previous, stream))
                 {
                     previous.Superseded = true;
@@ -173,7 +201,10 @@ public sealed partial class IntrospectionClient
                     ApplySnapshot(stream.AppSet, response);
                     break;
                 case WatchResponseKind.Delta:
-                    ApplyDelta(response);
+                    ApplyDelta(stream.AppSet, response);
+                    // A resumed stream carries every mapping change since its revision: after a break (which
+                    // cleared the flag) the mappings are whole again once it delivers.
+                    _mappingsComplete = true;
                     break;
                 default:
                     Log.UnknownWatchMessage(_logger, (int)response.Kind);
@@ -231,15 +262,15 @@ public sealed partial class IntrospectionClient
         }
     }
 
-    /// <summary>Under the gate.</summary>
-    private void ApplyDelta(WatchResponse response)
+    /// <summary>Under the gate. Instances of apps the stream does not serve (a whole-namespace watch) are skipped.</summary>
+    private void ApplyDelta(HashSet<string> streamApps, WatchResponse response)
     {
         HashSet<AppState>? touched = null;
         foreach (var change in response.Events)
         {
             switch (change.Type)
             {
-                case WatchEventType.Put when change.Instance is { } instance:
+                case WatchEventType.Put when change.Instance is { } instance && streamApps.Contains(instance.App):
                 {
                     if (!_apps.TryGetValue(instance.App, out var state))
                     {

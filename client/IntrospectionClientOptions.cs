@@ -7,10 +7,12 @@ public sealed class IntrospectionClientOptions
     public const string SectionName = "Introspection:Client";
 
     /// <summary>
-    /// Registry addresses (<c>http://host:port</c> or <c>https://host:port</c>; DNS names allowed; an entry may
-    /// list several separated by commas): the nodes of one registry, or independent registries the providers
-    /// all register with (dual registration). The client keeps one Watch stream open to one address at a time
-    /// and fails over to the next when it stops answering. Default: none. At least one is required unless every
+    /// Registries (<c>http://host:port</c> or <c>https://host:port</c>; DNS names allowed). Each entry is one
+    /// registry; several entries are independent registries the providers all register with (dual registration).
+    /// An entry may list several addresses separated by commas: the nodes of that one registry, sharing one store
+    /// and one revision history. The client keeps one Watch stream open to one address at a time and fails over
+    /// to the next when it stops answering; a move to another node of the same entry resumes the Watch from its
+    /// last revision, a move to another entry starts from a snapshot. Default: none. At least one is required unless every
     /// service used is pinned through <see cref="StaticEndpoints"/>.
     /// </summary>
     public IList<string> Registries { get; } = new List<string>();
@@ -82,6 +84,13 @@ public sealed class IntrospectionClientOptions
     /// the connection is noticed. Default: 15 seconds.
     /// </summary>
     public TimeSpan RegistryKeepAlive { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Largest message, in bytes, accepted from a registry (the channels' <c>MaxReceiveMessageSize</c>). A Watch
+    /// SNAPSHOT carries every watched instance in one message, which passes grpc-dotnet's 4 MB default at roughly
+    /// 25k instances. Must be at least 4 MiB. Default: 64 MiB.
+    /// </summary>
+    public int RegistryMaxReceiveMessageSize { get; set; } = 64 * 1024 * 1024;
 
     /// <summary>
     /// Debug override ("IP direct"): service name → <c>host:port</c> (several separated by commas). A pinned

@@ -18,6 +18,7 @@ internal sealed class IntrospectionClientMetrics : IDisposable
     private readonly Counter<long> _metadataRejected;
     private readonly Counter<long> _watchReconnects;
     private readonly Counter<long> _watchEvents;
+    private readonly Counter<long> _watchOpens;
 
     public IntrospectionClientMetrics(IMeterFactory? meterFactory)
     {
@@ -36,6 +37,7 @@ internal sealed class IntrospectionClientMetrics : IDisposable
         _cacheMisses = _meter.CreateCounter<long>("introspection.client.metadata.cache.misses", "{lookup}", "Metadata lookups that needed (or joined) a fetch.");
         _metadataRejected = _meter.CreateCounter<long>("introspection.client.metadata.rejected", "{answer}", "Metadata answers rejected because their revision or content hash did not match.");
         _watchReconnects = _meter.CreateCounter<long>("introspection.client.watch.reconnects", "{reconnect}", "Registry Watch streams re-opened after a failure.");
+        _watchOpens = _meter.CreateCounter<long>("introspection.client.watch.opens", "{stream}", "Registry Watch streams established (first message applied), by mode: resume (continued from the last revision applied with a delta) or snapshot (from scratch, or a resume the registry answered with a reset snapshot).");
         _watchEvents = _meter.CreateCounter<long>("introspection.client.watch.messages", "{message}", "Registry Watch messages applied, by kind.");
     }
 
@@ -50,6 +52,8 @@ internal sealed class IntrospectionClientMetrics : IDisposable
     public void MetadataRejected() => _metadataRejected.Add(1);
 
     public void WatchReconnected() => _watchReconnects.Add(1);
+
+    public void WatchOpened(bool resumed) => _watchOpens.Add(1, new KeyValuePair<string, object?>("mode", resumed ? "resume" : "snapshot"));
 
     public void WatchMessage(string kind) => _watchEvents.Add(1, new KeyValuePair<string, object?>("kind", kind));
 

@@ -7,25 +7,34 @@ using RegistryClient = Introspection.Protocol.Registry.V1.Registry.RegistryClien
 namespace Introspection.Client.Internal;
 
 /// <summary>
-/// The addresses of one registry and a channel to each. Calls go to the current address; a failure moves the
+/// The configured registry addresses and a channel to each. Each <c>Registries</c> entry is one registry (a
+/// group); the comma-separated addresses of an entry are nodes of that registry, sharing one store and one
+/// revision history. Calls go to the current address; a failure moves the
 /// current address on, so the next attempt (and the Watch stream) fails over to the next node. DNS names are
 /// resolved by <see cref="SocketsHttpHandler"/> on every new connection, so a name that moves is followed.
 /// </summary>
 internal sealed partial class RegistryConnection : IDisposable
 {
     private readonly Uri[] _addresses;
+    private readonly int[] _groups;
     private readonly GrpcChannel?[] _channels;
     private readonly SocketsHttpHandler _handler;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly TimeSpan _callTimeout;
+    private readonly int _maxReceiveMessageSize;
     private readonly TimeProvider _timeProvider;
     private readonly Lock _lock = new();
     private int _current;
 
-    public RegistryConnection(IEnumerable<string> addresses, TimeSpan callTimeout, TimeSpan keepAlive, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    public RegistryConnection(IEnumerable<string> addresses, TimeSpan callTimeout, TimeSpan keepAlive, int maxReceiveMessageSize, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
-        _addresses = Split(addresses).Select(a => new Uri(a, UriKind.Absolute)).ToArray();
+        var nodes = addresses
+            .SelectMany((entry, group) => entry.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(a => (Address: new Uri(a, UriKind.Absolute), Group: group)))
+            .ToArray();
+        _addresses = nodes.Select(n => n.Address).ToArray();
+        _groups = nodes.Select(n => n.Group).ToArray();
+        _maxReceiveMessageSize = maxReceiveMessageSize;
         _channels = new GrpcChannel?[_addresses.Length];
         _callTimeout = callTimeout;
         _timeProvider = timeProvider;
@@ -45,6 +54,12 @@ internal sealed partial class RegistryConnection : IDisposable
     }
 
     public int Count => _addresses.Length;
+
+    /// <summary>
+    /// The registry (configuration entry) the address at <paramref name="index"/> belongs to. Two addresses of
+    /// the same group share one revision history, so a Watch may resume on one from a revision read on the other.
+    /// </summary>
+    public int GroupOf(int index) => _groups[index];
 
     /// <summary>Entries may list several addresses separated by commas (the provider's notation for the nodes of one registry).</summary>
     public static IEnumerable<string> Split(IEnumerable<string> entries) =>
@@ -108,6 +123,8 @@ internal sealed partial class RegistryConnection : IDisposable
         {
             HttpHandler = _handler,
             DisposeHttpClient = false,
+            // A whole-namespace SNAPSHOT is one message: grpc-dotnet's 4 MB default is exceeded above ~25k instances.
+            MaxReceiveMessageSize = _maxReceiveMessageSize,
             LoggerFactory = _loggerFactory,
         });
 

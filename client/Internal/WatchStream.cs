@@ -14,12 +14,13 @@ internal sealed class WatchStream : IDisposable
     private readonly AsyncServerStreamingCall<WatchResponse> _call;
     private int _disposed;
 
-    public WatchStream(RegistryClient client, int registryIndex, Uri address, WatchRequest request, CancellationToken stopping)
+    // apps: what the stream serves; the request may ask for more (the whole namespace) than these.
+    public WatchStream(RegistryClient client, int registryIndex, Uri address, IReadOnlyCollection<string> apps, WatchRequest request, CancellationToken stopping)
     {
         _cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         RegistryIndex = registryIndex;
         Address = address;
-        Apps = request.Apps.ToArray();
+        Apps = apps.ToArray();
         AppSet = new HashSet<string>(Apps, StringComparer.Ordinal);
         SinceRevision = request.SinceRevision;
         _call = client.Watch(request, cancellationToken: _cts.Token);

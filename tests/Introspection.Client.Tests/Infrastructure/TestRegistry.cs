@@ -29,7 +29,14 @@ public sealed class TestRegistry : IAsyncDisposable
 
     public static Task<TestRegistry> StartAsync() => StartAsync("http://127.0.0.1:0");
 
-    private static async Task<TestRegistry> StartAsync(string url)
+    /// <summary>A registry with extra configuration (for example a Redis store shared with other nodes).</summary>
+    public static Task<TestRegistry> StartAsync(params string[] extraArgs) => StartAsync("http://127.0.0.1:0", extraArgs);
+
+    /// <summary>A registry node storing in <paramref name="redis"/> under <paramref name="keyPrefix"/>: nodes with the same prefix are one registry.</summary>
+    public static Task<TestRegistry> StartOnRedisAsync(RedisServer redis, string keyPrefix) =>
+        StartAsync("http://127.0.0.1:0", "--Registry:Store=redis", $"--Registry:Redis:Configuration={redis.Configuration}", $"--Registry:Redis:KeyPrefix={keyPrefix}");
+
+    private static async Task<TestRegistry> StartAsync(string url, params string[] extraArgs)
     {
         var args = new List<string>
         {
@@ -38,6 +45,7 @@ public sealed class TestRegistry : IAsyncDisposable
             "--Registry:Leases:SweepInterval=00:00:00.200",
             "--Logging:LogLevel:Default=Warning",
         };
+        args.AddRange(extraArgs);
         var app = RegistryApplication.Build(args.ToArray());
         await app.StartAsync().WaitAsync(TestTimeouts.Start);
         return new TestRegistry(app, app.Urls.First());

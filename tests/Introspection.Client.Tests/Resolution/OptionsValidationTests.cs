@@ -41,6 +41,7 @@ public class OptionsValidationTests
             o.Registries.Add("http://ok:5300, registry:5300");
             o.Services.Add("introspect://greet.Greeter");
             o.ResolveTimeout = TimeSpan.Zero;
+            o.RegistryMaxReceiveMessageSize = 1024 * 1024;
         });
         using var provider = services.BuildServiceProvider();
 
@@ -49,6 +50,7 @@ public class OptionsValidationTests
         Assert.Contains(ex.Failures, f => f.Contains("Introspection:Client:Registries", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("Introspection:Client:Services", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("Introspection:Client:ResolveTimeout", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("Introspection:Client:RegistryMaxReceiveMessageSize", StringComparison.Ordinal));
     }
 
     [Fact]
