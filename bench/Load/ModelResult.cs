@@ -1,0 +1,31 @@
+namespace Introspection.Bench.Load;
+
+/// <summary>One model run on a fresh registry process.</summary>
+internal sealed class ModelResult
+{
+    public string Model { get; set; } = "";
+
+    public int Processes { get; set; }
+
+    public int RegistryEntries { get; set; }
+
+    public int Consumers { get; set; }
+
+    public int WatchStreams { get; set; }
+
+    /// <summary>Write RPCs the scenario implies (without re-registrations after NOT_FOUND).</summary>
+    public long ExpectedWriteRpcs { get; set; }
+
+    /// <summary>CPU the registry process used to start, before the first phase (not in any phase).</summary>
+    public double StartupCpuSeconds { get; set; }
+
+    public List<PhaseResult> Phases { get; set; } = [];
+
+    public PhaseResult Total { get; set; } = new();
+
+    public List<string> RegistryArgs { get; set; } = [];
+
+    public string RegistryLog { get; set; } = "";
+
+    public List<string> Warnings { get; set; } = [];
+}
