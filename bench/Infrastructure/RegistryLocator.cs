@@ -12,6 +12,13 @@ internal static class RegistryLocator
                 : throw new FileNotFoundException($"--registry-dll {explicitPath} does not exist");
         }
 
+        // Lets CI or a developer point every run (tests included) at another registry build.
+        var fromEnvironment = Environment.GetEnvironmentVariable("INTROSPECTION_REGISTRY_DLL");
+        if (!string.IsNullOrEmpty(fromEnvironment) && File.Exists(fromEnvironment))
+        {
+            return Path.GetFullPath(fromEnvironment);
+        }
+
         // The bench references the registry project, so the build copies the registry's dll,
         // runtimeconfig and deps next to ours: the same code the bench was built against.
         var beside = Path.Combine(AppContext.BaseDirectory, "Introspection.Registry.dll");
