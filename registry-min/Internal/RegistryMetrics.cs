@@ -1,0 +1,76 @@
+using System.Diagnostics.Metrics;
+
+namespace Introspection.Registry.Internal;
+
+/// <summary>
+/// The <c>Introspection.Registry</c> meter. Gauges report what the last sweep counted (the store is
+/// the source of truth and may be shared by several nodes, so a node does not count by itself).
+/// </summary>
+internal sealed class RegistryMetrics
+{
+    /// <summary>The meter name to listen to (OpenTelemetry: <c>AddMeter("Introspection.Registry")</c>).</summary>
+    public const string MeterName = "Introspection.Registry";
+
+    private readonly Counter<long> _registrations;
+    private readonly Counter<long> _renewals;
+    private readonly Counter<long> _expirations;
+    private readonly UpDownCounter<long> _watchers;
+    private readonly Counter<long> _eventsPushed;
+    private readonly Counter<long> _bytesPushed;
+    private readonly Counter<long> _watchResets;
+    private long _leases;
+    private long _lapsedLeases;
+    private int _selfPreservation;
+
+    public RegistryMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(MeterName);
+        meter.CreateObservableGauge("introspection.registry.instances", () => Volatile.Read(ref _leases), "{instance}", "Registered instances (one lease each), as of the last sweep.");
+        meter.CreateObservableGauge(
+            "introspection.registry.leases",
+            () => new[]
+            {
+                new Measurement<long>(Volatile.Read(ref _leases) - Volatile.Read(ref _lapsedLeases), new KeyValuePair<string, object?>("state", "live")),
+                new Measurement<long>(Volatile.Read(ref _lapsedLeases), new KeyValuePair<string, object?>("state", "lapsed")),
+            },
+            "{lease}",
+            "Leases by state, as of the last sweep (lapsed: expired but not evicted yet).");
+        meter.CreateObservableGauge("introspection.registry.self_preservation", () => Volatile.Read(ref _selfPreservation), null, "1 while eviction is paused by self-preservation.");
+        _registrations = meter.CreateCounter<long>("introspection.registry.registrations", "{registration}", "Successful Register calls.");
+        _renewals = meter.CreateCounter<long>("introspection.registry.renewals", "{renewal}", "KeepAlive renewals, by result.");
+        _expirations = meter.CreateCounter<long>("introspection.registry.expirations", "{lease}", "Leases evicted because they lapsed.");
+        _watchers = meter.CreateUpDownCounter<long>("introspection.registry.watchers", "{watcher}", "Open Watch streams on this node.");
+        _eventsPushed = meter.CreateCounter<long>("introspection.registry.events_pushed", "{event}", "Watch events written to watchers (snapshot records included).");
+        _bytesPushed = meter.CreateCounter<long>("introspection.registry.bytes_pushed", "By", "Bytes of Watch messages written to watchers.");
+        _watchResets = meter.CreateCounter<long>("introspection.registry.watch_resets", "{snapshot}", "Reset snapshots sent (history lost or watcher overflow).");
+    }
+
+    public bool SelfPreservationActive => Volatile.Read(ref _selfPreservation) == 1;
+
+    public void Registered() => _registrations.Add(1);
+
+    public void Renewed(bool found) => _renewals.Add(1, new KeyValuePair<string, object?>("result", found ? "ok" : "not_found"));
+
+    public void Expired(long count) => _expirations.Add(count);
+
+    public void WatcherOpened() => _watchers.Add(1);
+
+    public void WatcherClosed() => _watchers.Add(-1);
+
+    public void Pushed(int events, int bytes)
+    {
+        _eventsPushed.Add(events);
+        _bytesPushed.Add(bytes);
+    }
+
+    public void WatchReset() => _watchResets.Add(1);
+
+    public void LeasesCounted(long total, long lapsed)
+    {
+        Volatile.Write(ref _leases, total);
+        Volatile.Write(ref _lapsedLeases, lapsed);
+    }
+
+    public void SetSelfPreservation(bool active) => Volatile.Write(ref _selfPreservation, active ? 1 : 0);
+}

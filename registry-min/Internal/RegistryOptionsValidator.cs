@@ -1,0 +1,115 @@
+using Microsoft.Extensions.Options;
+
+namespace Introspection.Registry.Internal;
+
+/// <summary>Rejects inconsistent settings at startup, naming the key and the rule.</summary>
+internal sealed class RegistryOptionsValidator : IValidateOptions<RegistryOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RegistryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        var leases = options.Leases;
+        var prefix = RegistryOptions.SectionName;
+
+        if (string.IsNullOrWhiteSpace(options.Store))
+        {
+            failures.Add($"{prefix}:Store must name a store (e.g. 'memory').");
+        }
+
+        if (leases.MinTtl <= TimeSpan.Zero)
+        {
+            failures.Add($"{prefix}:Leases:MinTtl must be > 0, got {leases.MinTtl}.");
+        }
+
+        if (leases.MaxTtl < leases.MinTtl)
+        {
+            failures.Add($"{prefix}:Leases:MaxTtl ({leases.MaxTtl}) must be >= MinTtl ({leases.MinTtl}).");
+        }
+
+        if (leases.MaxTtl > TimeSpan.FromDays(1))
+        {
+            failures.Add($"{prefix}:Leases:MaxTtl must be <= 1 day, got {leases.MaxTtl}.");
+        }
+
+        if (leases.DefaultTtl <= TimeSpan.Zero)
+        {
+            failures.Add($"{prefix}:Leases:DefaultTtl must be > 0, got {leases.DefaultTtl}.");
+        }
+
+        if (leases.SweepInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"{prefix}:Leases:SweepInterval must be > 0, got {leases.SweepInterval}.");
+        }
+
+        if (leases.MaxEvictionsPerSweep < 1)
+        {
+            failures.Add($"{prefix}:Leases:MaxEvictionsPerSweep must be >= 1, got {leases.MaxEvictionsPerSweep}.");
+        }
+
+        var sp = options.SelfPreservation;
+        if (sp.Threshold is <= 0 or > 1 || double.IsNaN(sp.Threshold))
+        {
+            failures.Add($"{prefix}:SelfPreservation:Threshold must be in (0, 1], got {sp.Threshold}.");
+        }
+
+        if (sp.Window <= TimeSpan.Zero)
+        {
+            failures.Add($"{prefix}:SelfPreservation:Window must be > 0, got {sp.Window}.");
+        }
+
+        if (sp.MinimumLeases < 1)
+        {
+            failures.Add($"{prefix}:SelfPreservation:MinimumLeases must be >= 1, got {sp.MinimumLeases}.");
+        }
+
+        if (sp.WarningInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"{prefix}:SelfPreservation:WarningInterval must be > 0, got {sp.WarningInterval}.");
+        }
+
+        var watch = options.Watch;
+        if (watch.CoalescingWindow < TimeSpan.Zero || watch.CoalescingWindow > TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"{prefix}:Watch:CoalescingWindow must be in [0, 1 s], got {watch.CoalescingWindow}.");
+        }
+
+        if (watch.QueueCapacity < 1)
+        {
+            failures.Add($"{prefix}:Watch:QueueCapacity must be >= 1, got {watch.QueueCapacity}.");
+        }
+
+        if (watch.ReadBatchSize < 1)
+        {
+            failures.Add($"{prefix}:Watch:ReadBatchSize must be >= 1, got {watch.ReadBatchSize}.");
+        }
+
+        if (options.History.MaxEvents < 1)
+        {
+            failures.Add($"{prefix}:History:MaxEvents must be >= 1, got {options.History.MaxEvents}.");
+        }
+
+        if (options.History.MaxAge <= TimeSpan.Zero)
+        {
+            failures.Add($"{prefix}:History:MaxAge must be > 0, got {options.History.MaxAge}.");
+        }
+
+        var limits = options.Limits;
+        if (limits.MaxLabels < 0)
+        {
+            failures.Add($"{prefix}:Limits:MaxLabels must be >= 0, got {limits.MaxLabels}.");
+        }
+
+        if (limits.MaxLabelBytes < 0)
+        {
+            failures.Add($"{prefix}:Limits:MaxLabelBytes must be >= 0, got {limits.MaxLabelBytes}.");
+        }
+
+        if (limits.MaxLabelValueBytes < 0)
+        {
+            failures.Add($"{prefix}:Limits:MaxLabelValueBytes must be >= 0, got {limits.MaxLabelValueBytes}.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

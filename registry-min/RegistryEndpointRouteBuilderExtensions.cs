@@ -1,0 +1,17 @@
+using Introspection.Registry.Services;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the Introspection registry's gRPC endpoints.</summary>
+public static class RegistryEndpointRouteBuilderExtensions
+{
+    /// <summary>Maps <c>introspection.registry.v1.Registry</c>, grpc.health.v1 and gRPC server reflection.</summary>
+    public static IEndpointRouteBuilder MapIntrospectionRegistry(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapGrpcService<RegistryService>();
+        endpoints.MapGrpcHealthChecksService();
+        endpoints.MapGrpcReflectionService();
+        return endpoints;
+    }
+}

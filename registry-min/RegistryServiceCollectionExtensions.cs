@@ -1,0 +1,86 @@
+using Grpc.AspNetCore.HealthChecks;
+using Introspection.Registry;
+using Introspection.Registry.Internal;
+using Introspection.Registry.Leases;
+using Introspection.Registry.Services;
+using Introspection.Registry.Stores;
+using Introspection.Registry.Stores.Memory;
+using Introspection.Registry.Watch;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the Introspection registry's services.</summary>
+public static class RegistryServiceCollectionExtensions
+{
+    /// <summary>The grpc.health.v1 service name that reports NOT_SERVING while self-preservation pauses eviction.</summary>
+    public const string EvictionHealthServiceName = "introspection.registry.v1.Registry.Eviction";
+
+    /// <summary>The grpc.health.v1 service name of the registry itself (SERVING while its store answers).</summary>
+    public const string RegistryHealthServiceName = "introspection.registry.v1.Registry";
+
+    /// <summary>
+    /// Adds the registry: options bound from the <c>Registry</c> section (validated at startup), the
+    /// store named by <c>Registry:Store</c>, the lease sweeper, the watch fan-out, gRPC, grpc.health.v1,
+    /// reflection and the <c>Introspection.Registry</c> meter. Safe to call twice.
+    /// </summary>
+    public static IServiceCollection AddIntrospectionRegistry(this IServiceCollection services, Action<RegistryOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        var options = services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName).ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        if (services.Any(static d => d.ServiceType == typeof(RegistryMarker)))
+        {
+            return services;
+        }
+
+        services.AddSingleton<RegistryMarker>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+
+        // Stores register under their Registry:Store name; a new store adds its own keyed
+        // registration (e.g. "redis") and nothing else changes.
+        services.TryAddKeyedSingleton<IRegistryStore, MemoryRegistryStore>("memory");
+        services.TryAddSingleton(static sp =>
+        {
+            var name = sp.GetRequiredService<IOptions<RegistryOptions>>().Value.Store;
+            return sp.GetKeyedService<IRegistryStore>(name.ToLowerInvariant())
+                ?? throw new InvalidOperationException($"Registry:Store '{name}' is not a known store (known: memory).");
+        });
+
+        services.TryAddSingleton<RegistryMetrics>();
+        services.TryAddSingleton<RequestValidator>();
+        services.TryAddSingleton<LeaseTtlPolicy>();
+        services.TryAddSingleton<SelfPreservationGuard>();
+        services.TryAddSingleton<LeaseSweeper>();
+        services.TryAddSingleton<WatchHub>();
+        services.TryAddSingleton<WatchSession>();
+        services.AddHostedService(static sp => sp.GetRequiredService<WatchHub>());
+        services.AddHostedService(static sp => sp.GetRequiredService<LeaseSweeper>());
+
+        services.AddGrpc(static o => o.Interceptors.Add<StoreUnavailableInterceptor>());
+        services.AddGrpcReflection();
+        services.AddGrpcHealthChecks(static o =>
+        {
+            // Run checks when asked rather than serving a cached result up to 30 s old: the
+            // self-preservation flag must show the moment eviction pauses.
+            o.UseHealthChecksCache = false;
+            o.Services.Clear();
+            o.Services.Map(string.Empty, static r => r.Tags.Contains(StoreHealthCheck.Name));
+            o.Services.Map(RegistryHealthServiceName, static r => r.Tags.Contains(StoreHealthCheck.Name));
+            o.Services.Map(EvictionHealthServiceName, static r => r.Tags.Contains(SelfPreservationHealthCheck.Name));
+        })
+            .AddCheck<StoreHealthCheck>(StoreHealthCheck.Name, tags: [StoreHealthCheck.Name])
+            .AddCheck<SelfPreservationHealthCheck>(SelfPreservationHealthCheck.Name, tags: [SelfPreservationHealthCheck.Name]);
+        return services;
+    }
+
+    private sealed class RegistryMarker;
+}

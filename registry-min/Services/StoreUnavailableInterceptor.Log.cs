@@ -1,0 +1,10 @@
+namespace Introspection.Registry.Services;
+
+internal sealed partial class StoreUnavailableInterceptor
+{
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 110, EventName = "CallStoreUnavailable", Level = LogLevel.Warning, Message = "{Method} answered UNAVAILABLE: the store is unavailable.")]
+        public static partial void StoreUnavailable(ILogger logger, string method, Exception exception);
+    }
+}

@@ -1,0 +1,53 @@
+namespace Introspection.Registry.Stores.Memory;
+
+internal sealed partial class MemoryRegistryStore
+{
+    public ValueTask<LeaseScan> ScanLeasesAsync(int maxLapsed, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxLapsed);
+        lock (_lock)
+        {
+            // A linear scan once per sweep interval: ~1 ms per 100k leases, cheaper to keep right
+            // than an expiry index that every renewal would have to update.
+            var now = _timeProvider.GetUtcNow();
+            var lapsed = new List<LapsedLease>();
+            long totalLapsed = 0;
+            foreach (var (leaseId, lease) in _leases)
+            {
+                if (lease.ExpiresAt <= now)
+                {
+                    totalLapsed++;
+                    lapsed.Add(new LapsedLease(lease.Namespace, leaseId, lease.App, lease.InstanceId, lease.ExpiresAt));
+                }
+            }
+
+            lapsed.Sort(static (x, y) => x.ExpiredAt.CompareTo(y.ExpiredAt));
+            if (lapsed.Count > maxLapsed)
+            {
+                lapsed.RemoveRange(maxLapsed, lapsed.Count - maxLapsed);
+            }
+
+            return ValueTask.FromResult(new LeaseScan(_leases.Count, lapsed, totalLapsed));
+        }
+    }
+
+    public ValueTask<long?> EvictAsync(LapsedLease lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        lock (_lock)
+        {
+            if (!_leases.TryGetValue(lease.LeaseId, out var current)
+                || !string.Equals(current.Namespace, lease.Namespace, StringComparison.Ordinal)
+                || !string.Equals(current.App, lease.App, StringComparison.Ordinal)
+                || !string.Equals(current.InstanceId, lease.InstanceId, StringComparison.Ordinal)
+                || current.ExpiresAt > _timeProvider.GetUtcNow()
+                || !TryGetInstance(lease.Namespace, lease.App, lease.InstanceId, out var entry)
+                || entry.LeaseId != lease.LeaseId)
+            {
+                return ValueTask.FromResult<long?>(null);
+            }
+
+            return ValueTask.FromResult<long?>(RemoveInstance(lease.Namespace, entry));
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using Introspection.Registry.Stores;
+
+namespace Introspection.Registry.Watch;
+
+/// <summary>What one watcher wants: a namespace, a set of apps (null: all) and optionally mappings.</summary>
+internal sealed class WatchFilter(string ns, IReadOnlySet<string>? apps, bool includeMappings)
+{
+    public string Namespace { get; } = ns;
+
+    public IReadOnlySet<string>? Apps { get; } = apps;
+
+    public bool IncludeMappings { get; } = includeMappings;
+
+    public bool Matches(ChangeEvent change)
+    {
+        if (!string.Equals(change.Namespace, Namespace, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (change.Mapping is not null)
+        {
+            // Mappings are namespace-wide: a watcher that asked for them gets all of them.
+            return IncludeMappings;
+        }
+
+        return Apps is null || Apps.Contains(change.App);
+    }
+}

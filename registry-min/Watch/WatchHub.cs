@@ -1,0 +1,155 @@
+using Introspection.Registry.Internal;
+using Introspection.Registry.Stores;
+using Microsoft.Extensions.Options;
+
+namespace Introspection.Registry.Watch;
+
+/// <summary>
+/// The node-local fan-out: one pump reads the store's change history in order and offers each event
+/// to every watcher's bounded queue. Watchers never read the store's feed themselves, so N watchers
+/// cost one feed reader, and a slow watcher only ever fills its own queue.
+/// </summary>
+internal sealed partial class WatchHub : BackgroundService
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    private readonly IRegistryStore _store;
+    private readonly TimeProvider _timeProvider;
+    private readonly RegistryWatchOptions _options;
+    private readonly ILogger<WatchHub> _logger;
+    private readonly Lock _lock = new();
+    private readonly HashSet<Watcher> _watchers = [];
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _dispatched;
+
+    public WatchHub(IRegistryStore store, IOptions<RegistryOptions> options, TimeProvider timeProvider, ILogger<WatchHub> logger)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        _store = store;
+        _options = options.Value.Watch;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>The revision through which events have been offered to watchers.</summary>
+    public long DispatchedRevision
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _dispatched;
+            }
+        }
+    }
+
+    public int WatcherCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _watchers.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds a watcher. Every event with a revision greater than the answered revision will be offered
+    /// to it; events up to it never will (read them from the store's history or a snapshot).
+    /// </summary>
+    public async ValueTask<(Watcher Watcher, long DispatchedThrough)> SubscribeAsync(WatchFilter filter, CancellationToken cancellationToken)
+    {
+        await _started.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var watcher = new Watcher(filter, _options.QueueCapacity);
+        lock (_lock)
+        {
+            _watchers.Add(watcher);
+            return (watcher, _dispatched);
+        }
+    }
+
+    public void Unsubscribe(Watcher watcher)
+    {
+        lock (_lock)
+        {
+            _watchers.Remove(watcher);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!_started.Task.IsCompleted)
+        {
+            try
+            {
+                _dispatched = await _store.GetRevisionAsync(stoppingToken).ConfigureAwait(false);
+                _started.TrySetResult();
+            }
+            catch (RegistryStoreUnavailableException ex)
+            {
+                Log.StoreUnavailable(_logger, ex);
+                await Task.Delay(RetryDelay, _timeProvider, stoppingToken).ConfigureAwait(false);
+            }
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await PumpOnceAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (RegistryStoreUnavailableException ex)
+            {
+                Log.StoreUnavailable(_logger, ex);
+                await Task.Delay(RetryDelay, _timeProvider, stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // The pump must survive anything: without it no watcher on this node sees a change.
+                Log.PumpFailed(_logger, ex);
+                await Task.Delay(RetryDelay, _timeProvider, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    internal async Task PumpOnceAsync(CancellationToken cancellationToken)
+    {
+        await _store.WaitForChangesAsync(_dispatched, cancellationToken).ConfigureAwait(false);
+        var batch = await _store.ReadChangesAsync(_dispatched, _options.ReadBatchSize, cancellationToken).ConfigureAwait(false);
+        lock (_lock)
+        {
+            if (batch.HistoryLost)
+            {
+                // This node fell behind the kept history (or the store lost its state): no watcher
+                // can be brought forward by deltas any more, so every one starts over from a snapshot.
+                Log.PumpHistoryLost(_logger, _dispatched, batch.CurrentRevision, _watchers.Count);
+                foreach (var watcher in _watchers)
+                {
+                    watcher.Reset();
+                }
+
+                _dispatched = batch.CurrentRevision;
+                return;
+            }
+
+            foreach (var change in batch.Events)
+            {
+                foreach (var watcher in _watchers)
+                {
+                    if (!watcher.Offer(change))
+                    {
+                        Log.WatcherOverflowed(_logger, watcher.Filter.Namespace, _options.QueueCapacity);
+                    }
+                }
+
+                _dispatched = change.Revision;
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System.Threading.Channels;
+using Introspection.Registry.Stores;
+
+namespace Introspection.Registry.Watch;
+
+/// <summary>
+/// One watcher's bounded queue. The hub's pump offers events without ever waiting; when the queue is
+/// full it is dropped and the watcher is marked for a reset snapshot, so a slow or stuck stream
+/// costs at most <c>capacity</c> events of memory and never delays anyone else.
+/// </summary>
+internal sealed class Watcher
+{
+    private readonly Lock _lock = new();
+    private readonly Queue<ChangeEvent> _queue = new();
+    private readonly int _capacity;
+
+    // A one-slot doorbell: any number of offers between two drains ring it once.
+    private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
+    {
+        FullMode = BoundedChannelFullMode.DropWrite,
+        SingleReader = true,
+    });
+
+    private bool _resetPending;
+
+    public Watcher(WatchFilter filter, int capacity)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        Filter = filter;
+        _capacity = capacity;
+    }
+
+    public WatchFilter Filter { get; }
+
+    /// <summary>How many times this watcher overflowed (for tests and logs).</summary>
+    public int Overflows { get; private set; }
+
+    /// <summary>Called by the pump for every event, in revision order. Never blocks.</summary>
+    /// <returns>False when this offer overflowed the queue.</returns>
+    public bool Offer(ChangeEvent change)
+    {
+        if (!Filter.Matches(change))
+        {
+            return true;
+        }
+
+        lock (_lock)
+        {
+            if (_resetPending)
+            {
+                // Already going to send a snapshot, which will include this change.
+                return true;
+            }
+
+            if (_queue.Count >= _capacity)
+            {
+                _queue.Clear();
+                _resetPending = true;
+                Overflows++;
+                _doorbell.Writer.TryWrite(true);
+                return false;
+            }
+
+            _queue.Enqueue(change);
+        }
+
+        _doorbell.Writer.TryWrite(true);
+        return true;
+    }
+
+    /// <summary>The history this watcher depended on is gone: it must start over from a snapshot.</summary>
+    public void Reset()
+    {
+        lock (_lock)
+        {
+            _queue.Clear();
+            _resetPending = true;
+        }
+
+        _doorbell.Writer.TryWrite(true);
+    }
+
+    /// <summary>Waits until something was offered (or a reset is pending).</summary>
+    public ValueTask<bool> WaitAsync(CancellationToken cancellationToken) =>
+        _doorbell.Reader.ReadAsync(cancellationToken);
+
+    /// <summary>Takes everything queued. When <paramref name="reset"/> is true the events must be ignored and a reset snapshot sent.</summary>
+    public List<ChangeEvent> Drain(out bool reset)
+    {
+        lock (_lock)
+        {
+            reset = _resetPending;
+            _resetPending = false;
+            var events = new List<ChangeEvent>(_queue);
+            _queue.Clear();
+            return events;
+        }
+    }
+}

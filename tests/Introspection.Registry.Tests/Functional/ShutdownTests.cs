@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Introspection.Protocol.Registry.V1;
+using Introspection.Registry.Tests.Infrastructure;
+
+namespace Introspection.Registry.Tests.Functional;
+
+public sealed class ShutdownTests
+{
+    [Fact]
+    public async Task StopAsync_OpenWatchAndKeepAlive_StopsPromptlyAndStreamsGetUnavailable()
+    {
+        var server = await RegistryServer.StartAsync();
+        using var cts = new CancellationTokenSource(TestTimeouts.Long);
+
+        // Own channel: the server helper disposes its channel when it stops.
+        using var channel = GrpcChannel.ForAddress(server.Address);
+        var client = new Protocol.Registry.V1.Registry.RegistryClient(channel);
+        using var watch = client.Watch(new WatchRequest(), cancellationToken: cts.Token);
+        Assert.True(await watch.ResponseStream.MoveNext(cts.Token));
+        using var keepAlive = client.KeepAlive(cancellationToken: cts.Token);
+        await keepAlive.RequestStream.WriteAsync(new KeepAliveRequest { LeaseId = 1 });
+        Assert.True(await keepAlive.ResponseStream.MoveNext(cts.Token));
+
+        var stopwatch = Stopwatch.StartNew();
+        await server.DisposeAsync();
+        stopwatch.Stop();
+
+        // Long-lived streams must not hold shutdown until Kestrel's timeout.
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"shutdown took {stopwatch.Elapsed}");
+        var watchEnd = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext(cts.Token)).WaitAsync(TestTimeouts.Long);
+        Assert.Equal(StatusCode.Unavailable, watchEnd.StatusCode);
+        var keepAliveEnd = await Assert.ThrowsAsync<RpcException>(() => keepAlive.ResponseStream.MoveNext(cts.Token)).WaitAsync(TestTimeouts.Long);
+
+        // The server ends KeepAlive with UNAVAILABLE too, but the client's request side is still open
+        // when the connection closes, and HttpClient may then report the close (INTERNAL) instead of
+        // the trailers it raced with. Either way the stream ended promptly and the caller reconnects.
+        Assert.True(keepAliveEnd.StatusCode is StatusCode.Unavailable or StatusCode.Internal, keepAliveEnd.ToString());
+    }
+}

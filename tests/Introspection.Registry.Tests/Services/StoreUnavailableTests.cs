@@ -1,0 +1,118 @@
+using Grpc.Core;
+using Introspection.Protocol.Registry.V1;
+using Introspection.Registry.Internal;
+using Introspection.Registry.Leases;
+using Introspection.Registry.Services;
+using Introspection.Registry.Tests.Infrastructure;
+using Introspection.Registry.Watch;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Introspection.Registry.Tests.Services;
+
+/// <summary>While the store is unreachable every call answers UNAVAILABLE, never something stale.</summary>
+public sealed class StoreUnavailableTests
+{
+    private readonly UnavailableStore _store = new();
+    private readonly RegistryService _service;
+    private readonly StoreUnavailableInterceptor _interceptor = new(NullLogger<StoreUnavailableInterceptor>.Instance);
+
+    public StoreUnavailableTests()
+    {
+        var options = TestServices.Options();
+        var metrics = TestServices.Metrics();
+        var time = new FakeTimeProvider();
+        var hub = new WatchHub(_store, options, time, NullLogger<WatchHub>.Instance);
+        _service = new RegistryService(
+            _store,
+            new RequestValidator(options),
+            new LeaseTtlPolicy(options),
+            new WatchSession(_store, hub, metrics, options, time, NullLogger<WatchSession>.Instance),
+            metrics,
+            new TestLifetime(),
+            NullLogger<RegistryService>.Instance);
+    }
+
+    [Fact]
+    public async Task Register_StoreDown_Unavailable()
+    {
+        var ex = await Assert.ThrowsAsync<RpcException>(() => _interceptor.UnaryServerHandler<RegisterRequest, RegisterResponse>(
+            Instances.Register(), new TestServerCallContext("/Register"), (r, c) => _service.Register(r, c))).WaitAsync(TestTimeouts.Long);
+
+        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task ListApps_StoreDown_Unavailable()
+    {
+        var ex = await Assert.ThrowsAsync<RpcException>(() => _interceptor.UnaryServerHandler<ListAppsRequest, ListAppsResponse>(
+            new ListAppsRequest(), new TestServerCallContext("/ListApps"), (r, c) => _service.ListApps(r, c))).WaitAsync(TestTimeouts.Long);
+
+        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task BadRequest_StoreDown_StillInvalidArgument()
+    {
+        // Validation happens before the store is touched: a bad request is bad, outage or not.
+        var ex = await Assert.ThrowsAsync<RpcException>(() => _interceptor.UnaryServerHandler<ListAppsRequest, ListAppsResponse>(
+            new ListAppsRequest { Namespace = "bad ns" }, new TestServerCallContext("/ListApps"), (r, c) => _service.ListApps(r, c))).WaitAsync(TestTimeouts.Long);
+
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task KeepAlive_StoreDown_Code14PerResponse()
+    {
+        var requests = new QueueStreamReader<KeepAliveRequest>(new KeepAliveRequest { LeaseId = 7 }, new KeepAliveRequest { LeaseId = 8 });
+        var responses = new RecordingStreamWriter<KeepAliveResponse>();
+        var writer = new ServerStreamWriterAdapter<KeepAliveResponse>(responses);
+
+        await _interceptor.DuplexStreamingServerHandler<KeepAliveRequest, KeepAliveResponse>(
+            requests, writer, new TestServerCallContext("/KeepAlive"), (r, w, c) => _service.KeepAlive(r, w, c)).WaitAsync(TestTimeouts.Long);
+
+        Assert.Equal([7L, 8L], responses.Messages.Select(m => m.LeaseId));
+        Assert.All(responses.Messages, m => Assert.Equal((int)StatusCode.Unavailable, m.Code));
+    }
+
+    private sealed class TestLifetime : IHostApplicationLifetime
+    {
+        public CancellationToken ApplicationStarted => CancellationToken.None;
+
+        public CancellationToken ApplicationStopping => CancellationToken.None;
+
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public void StopApplication()
+        {
+        }
+    }
+
+    private sealed class QueueStreamReader<T>(params T[] items) : IAsyncStreamReader<T>
+    {
+        private readonly Queue<T> _items = new(items);
+
+        public T Current { get; private set; } = default!;
+
+        public Task<bool> MoveNext(CancellationToken cancellationToken)
+        {
+            if (_items.Count == 0)
+            {
+                return Task.FromResult(false);
+            }
+
+            Current = _items.Dequeue();
+            return Task.FromResult(true);
+        }
+    }
+
+    private sealed class ServerStreamWriterAdapter<T>(RecordingStreamWriter<T> inner) : IServerStreamWriter<T>
+    {
+        public WriteOptions? WriteOptions { get; set; }
+
+        public Task WriteAsync(T message) => inner.WriteAsync(message);
+
+        public Task WriteAsync(T message, CancellationToken cancellationToken) => inner.WriteAsync(message, cancellationToken);
+    }
+}

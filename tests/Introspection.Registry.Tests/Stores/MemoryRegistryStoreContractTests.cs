@@ -1,0 +1,4 @@
+namespace Introspection.Registry.Tests.Stores;
+
+public sealed class MemoryRegistryStoreContractTests(MemoryRegistryStoreFixture fixture)
+    : RegistryStoreContractTests<MemoryRegistryStoreFixture>(fixture);

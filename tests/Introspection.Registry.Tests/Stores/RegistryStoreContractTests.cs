@@ -1,0 +1,443 @@
+using Introspection.Registry.Stores;
+using Introspection.Registry.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Introspection.Registry.Tests.Stores;
+
+/// <summary>
+/// The store contract (registry-min/Stores/README.md), run against every store through its fixture.
+/// </summary>
+public abstract class RegistryStoreContractTests<TFixture> : IClassFixture<TFixture>
+    where TFixture : RegistryStoreFixture
+{
+    private const string Ns = "default";
+    private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(10);
+
+    private readonly TFixture _fixture;
+
+    protected RegistryStoreContractTests(TFixture fixture) => _fixture = fixture;
+
+    private FakeTimeProvider Time { get; } = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    private static CancellationToken Ct => CancellationToken.None;
+
+    [Fact]
+    public async Task Register_NewInstance_ListedWithModRevisionAndOnePutEvent()
+    {
+        var store = await CreateAsync();
+        var start = await store.GetRevisionAsync(Ct);
+
+        var result = await store.RegisterAsync(Ns, Record("orders", "a"), Ttl, Ct);
+
+        Assert.True(result.LeaseId > 0);
+        Assert.Equal(Ttl, result.Ttl);
+        Assert.True(result.Revision > start);
+        Assert.Equal(result.Revision, await store.GetRevisionAsync(Ct));
+        var listed = Assert.Single((await store.ListInstancesAsync(Ns, "orders", Ct)).Instances);
+        Assert.Equal(("a", "10.0.0.1", 5000, Instances.RevisionA, result.Revision), (listed.InstanceId, listed.Host, listed.Port, listed.Revision, listed.ModRevision));
+        Assert.Equal("a", listed.Labels["zone"]);
+        var change = Assert.Single((await store.ReadChangesAsync(start, 100, Ct)).Events);
+        Assert.Equal((ChangeKind.Put, result.Revision, Ns, "a"), (change.Kind, change.Revision, change.Namespace, change.Instance!.InstanceId));
+    }
+
+    [Fact]
+    public async Task Register_SameInstanceAgain_ReplacesWithOnePutAndRevokesOldLease()
+    {
+        var store = await CreateAsync();
+        var first = await store.RegisterAsync(Ns, Record("orders", "a"), Ttl, Ct);
+
+        var second = await store.RegisterAsync(Ns, Record("orders", "a") with { Port = 6000 }, Ttl, Ct);
+
+        Assert.NotEqual(first.LeaseId, second.LeaseId);
+        Assert.False((await store.RenewAsync(Ns, first.LeaseId, Ct)).Found);
+        Assert.True((await store.RenewAsync(Ns, second.LeaseId, Ct)).Found);
+        var listed = Assert.Single((await store.ListInstancesAsync(Ns, "orders", Ct)).Instances);
+        Assert.Equal(6000, listed.Port);
+        var change = Assert.Single((await store.ReadChangesAsync(first.Revision, 100, Ct)).Events);
+        Assert.Equal((ChangeKind.Put, second.Revision), (change.Kind, change.Revision));
+        Assert.Equal(1, (await store.ScanLeasesAsync(10, Ct)).TotalLeases);
+    }
+
+    [Fact]
+    public async Task Changes_EveryKind_StrictlyIncreasingRevisionsOneEventEach()
+    {
+        var store = await CreateAsync();
+        var start = await store.GetRevisionAsync(Ct);
+        var r1 = (await store.RegisterAsync(Ns, Record("orders", "a"), Ttl, Ct)).Revision;
+        var r2 = (await store.UpdateInstanceAsync(Ns, "orders", "a", Instances.RevisionB, null, Ct))!.Value;
+        var r3 = await store.MapServicesAsync(Ns, "orders", ["shop.Orders"], Ct);
+        var r4 = (await store.DeregisterAsync(Ns, "orders", "a", Ct))!.Value;
+
+        var batch = await store.ReadChangesAsync(start, 100, Ct);
+
+        Assert.False(batch.HistoryLost);
+        Assert.Equal([r1, r2, r3, r4], batch.Events.Select(e => e.Revision));
+        Assert.Equal([ChangeKind.Put, ChangeKind.Put, ChangeKind.MappingPut, ChangeKind.Delete], batch.Events.Select(e => e.Kind));
+        Assert.True(r1 > start && r2 > r1 && r3 > r2 && r4 > r3);
+        Assert.Equal(r4, batch.CurrentRevision);
+        Assert.Equal(Instances.RevisionB, batch.Events[1].Instance!.Revision);
+        Assert.Equal(new ServiceAppPair("shop.Orders", "orders"), batch.Events[2].Mapping);
+        Assert.Equal("a", batch.Events[3].Instance!.InstanceId);
+    }
+
+    [Fact]
+    public async Task UpdateInstance_NothingChanged_NoEventAndModRevision()
+    {
+        var store = await CreateAsync();
+        var registered = await store.RegisterAsync(Ns, Record("orders", "a"), Ttl, Ct);
+
+        var same = await store.UpdateInstanceAsync(Ns, "orders", "a", Instances.RevisionA, new Dictionary<string, string> { ["zone"] = "a" }, Ct);
+
+        Assert.Equal(registered.Revision, same);
+        Assert.Equal(registered.Revision, await store.GetRevisionAsync(Ct));
+    }
+
+    [Fact]
+    public async Task UpdateInstance_Labels_ReplacedWithOnePut()
+    {
+        var store = await CreateAsync();
+        await store.RegisterAsync(Ns, Record("orders", "a"), Ttl, Ct);
+
+        var revision = await store.UpdateInstanceAsync(Ns, "orders", "a", null, new Dictionary<string, string> { ["weight"] = "5" }, Ct);
+
+        var listed = Assert.Single((await store.ListInstancesAsync(Ns, "orders", Ct)).Instances);
+        Assert.Equal(revision, listed.ModRevision);
+        Assert.Equal(["weight"], listed.Labels.Keys);
+        Assert.Equal(Instances.RevisionA, listed.Revision);
+    }
+
+    [Fact]
+    public async Task UpdateAndDeregister_UnknownInstance_NullAndNoEvent()
+    {
+        var store = await CreateAsync();
+        var start = await store.GetRevisionAsync(Ct);
+
+        Assert.Null(await store.UpdateInstanceAsync(Ns, "orders", "nope", Instances.RevisionB, null, Ct));
+        Assert.Null(await store.DeregisterAsync(Ns, "orders", "nope", Ct));
+        Assert.Equal(start, await store.GetRevisionAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Deregister_Known_RemovesInstanceAndRevokesLease()
+    {
+        var store = await CreateAsync();
+        var registered = await store.RegisterAsync(Ns, Record("orders", "a"), Ttl, Ct);
+
+        var revision = await store.DeregisterAsync(Ns, "orders", "a", Ct);
+
+        Assert.NotNull(revision);
+        Assert.Empty((await store.ListInstancesAsync(Ns, "orders", Ct)).Instances);
+        Assert.Empty((await store.ListAppsAsync(Ns, Ct)).Apps);
+        Assert.False((await store.RenewAsync(Ns, registered.LeaseId, Ct)).Found);
+        Assert.Null(await store.DeregisterAsync(Ns, "orders", "a", Ct));
+    }
+
+    [Fact]
+    public async Task Namespaces_SameNames_Isolated()
+    {
+        var store = await CreateAsync();
+        var lease = (await store.RegisterAsync("staging", Record("orders", "a"), Ttl, Ct)).LeaseId;
+
+        Assert.Empty((await store.ListInstancesAsync(Ns, "orders", Ct)).Instances);
+        Assert.Empty((await store.ListAppsAsync(Ns, Ct)).Apps);
+        Assert.False((await store.RenewAsync(Ns, lease, Ct)).Found);
+        Assert.Null(await store.DeregisterAsync(Ns, "orders", "a", Ct));
+        Assert.Equal([new KeyValuePair<string, int>("orders", 1)], (await store.ListAppsAsync("staging", Ct)).Apps);
+    }
+
+    [Fact]
+    public async Task ListApps_SeveralApps_OrdinalWithCounts()
+    {
+        var store = await CreateAsync();
+        await store.RegisterAsync(Ns, Record("b", "1"), Ttl, Ct);
+        await store.RegisterAsync(Ns, Record("a", "2"), Ttl, Ct);
+        await store.RegisterAsync(Ns, Record("a", "1"), Ttl, Ct);
+        await store.MapServicesAsync(Ns, "mapped-only", ["x.Y"], Ct);
+
+        var apps = await store.ListAppsAsync(Ns, Ct);
+
+        Assert.Equal([("a", 2), ("b", 1)], apps.Apps.Select(a => (a.Key, a.Value)));
+        Assert.Equal(["1", "2"], (await store.ListInstancesAsync(Ns, "a", Ct)).Instances.Select(i => i.InstanceId));
+    }
+
+    [Fact]
+    public async Task MapServices_RepeatedPairs_OneEventPerNewPairOnly()
+    {
+        var store = await CreateAsync();
+        var start = await store.GetRevisionAsync(Ct);
+
+        var first = await store.MapServicesAsync(Ns, "orders", ["shop.Orders", "shop.Refunds"], Ct);
+        var again = await store.MapServicesAsync(Ns, "orders", ["shop.Refunds", "shop.Orders"], Ct);
+        await store.MapServicesAsync(Ns, "legacy", ["shop.Orders"], Ct);
+
+        Assert.Equal(first, again);
+        Assert.Equal(3, (await store.ReadChangesAsync(start, 100, Ct)).Events.Count);
+        Assert.Equal(["legacy", "orders"], (await store.LookupServiceAsync(Ns, "shop.Orders", Ct)).Apps);
+        Assert.Empty((await store.LookupServiceAsync(Ns, "shop.Unknown", Ct)).Apps);
+    }
+
+    [Fact]
+    public async Task GetSnapshot_AppFilterAndMappings_ConsistentWithRevision()
+    {
+        var store = await CreateAsync();
+        await store.RegisterAsync(Ns, Record("orders", "b"), Ttl, Ct);
+        await store.RegisterAsync(Ns, Record("orders", "a"), Ttl, Ct);
+        await store.RegisterAsync(Ns, Record("billing", "x"), Ttl, Ct);
+        await store.RegisterAsync("other", Record("orders", "z"), Ttl, Ct);
+        var last = await store.MapServicesAsync(Ns, "orders", ["shop.Orders"], Ct);
+
+        var filtered = await store.GetSnapshotAsync(Ns, new HashSet<string> { "orders", "missing" }, includeMappings: false, Ct);
+        var all = await store.GetSnapshotAsync(Ns, null, includeMappings: true, Ct);
+
+        Assert.Equal(["a", "b"], filtered.Instances.Select(i => i.InstanceId));
+        Assert.Empty(filtered.Mappings);
+        Assert.Equal(last, filtered.Revision);
+        Assert.Equal([("billing", "x"), ("orders", "a"), ("orders", "b")], all.Instances.Select(i => (i.App, i.InstanceId)));
+        Assert.Equal([new ServiceAppPair("shop.Orders", "orders")], all.Mappings);
+    }
+
+    [Fact]
+    public async Task ReadChanges_MaxEvents_PagesInOrder()
+    {
+        var store = await CreateAsync();
+        var start = await store.GetRevisionAsync(Ct);
+        for (var i = 0; i < 7; i++)
+        {
+            await store.RegisterAsync(Ns, Record("orders", $"i{i}"), Ttl, Ct);
+        }
+
+        var first = await store.ReadChangesAsync(start, 3, Ct);
+        var second = await store.ReadChangesAsync(first.Events[^1].Revision, 100, Ct);
+        var none = await store.ReadChangesAsync(second.Events[^1].Revision, 100, Ct);
+
+        Assert.Equal(3, first.Events.Count);
+        Assert.Equal(4, second.Events.Count);
+        Assert.Equal(Enumerable.Range(0, 7).Select(i => $"i{i}"), first.Events.Concat(second.Events).Select(e => e.Instance!.InstanceId));
+        Assert.False(none.HistoryLost);
+        Assert.Empty(none.Events);
+    }
+
+    [Fact]
+    public async Task ReadChanges_TrimmedByCount_HistoryLost()
+    {
+        var store = await CreateAsync(o => o.History.MaxEvents = 3);
+        var start = await store.GetRevisionAsync(Ct);
+        var revisions = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            revisions.Add((await store.RegisterAsync(Ns, Record("orders", $"i{i}"), Ttl, Ct)).Revision);
+        }
+
+        var lost = await store.ReadChangesAsync(start, 100, Ct);
+        var kept = await store.ReadChangesAsync(revisions[1], 100, Ct);
+
+        Assert.True(lost.HistoryLost);
+        Assert.Empty(lost.Events);
+        Assert.False(kept.HistoryLost);
+        Assert.Equal(["i2", "i3", "i4"], kept.Events.Select(e => e.Instance!.InstanceId));
+    }
+
+    [Fact]
+    public async Task ReadChanges_TrimmedByAge_HistoryLost()
+    {
+        var store = await CreateAsync(o => o.History.MaxAge = TimeSpan.FromMinutes(1));
+        var start = await store.GetRevisionAsync(Ct);
+        await store.RegisterAsync(Ns, Record("orders", "old"), Ttl, Ct);
+        Time.Advance(TimeSpan.FromSeconds(61));
+        var recent = await store.RegisterAsync(Ns, Record("orders", "new"), Ttl, Ct);
+
+        Assert.True((await store.ReadChangesAsync(start, 100, Ct)).HistoryLost);
+        var kept = await store.ReadChangesAsync(recent.Revision - 1, 100, Ct);
+        Assert.False(kept.HistoryLost);
+        Assert.Equal("new", Assert.Single(kept.Events).Instance!.InstanceId);
+    }
+
+    [Fact]
+    public async Task ReadChanges_RevisionInFuture_HistoryLost()
+    {
+        var store = await CreateAsync();
+        var current = await store.GetRevisionAsync(Ct);
+
+        var batch = await store.ReadChangesAsync(current + 1, 100, Ct);
+
+        Assert.True(batch.HistoryLost);
+        Assert.Equal(current, batch.CurrentRevision);
+    }
+
+    [Fact]
+    public async Task WaitForChanges_ChangeAfterWait_Completes()
+    {
+        var store = await CreateAsync();
+        var current = await store.GetRevisionAsync(Ct);
+        using var cts = new CancellationTokenSource(TestTimeouts.Long);
+
+        var wait = store.WaitForChangesAsync(current, cts.Token).AsTask();
+        await store.RegisterAsync(Ns, Record("orders", "a"), Ttl, Ct);
+
+        await wait.WaitAsync(TestTimeouts.Long);
+        await store.WaitForChangesAsync(current, cts.Token).AsTask().WaitAsync(TestTimeouts.Short);
+    }
+
+    [Fact]
+    public async Task Renew_BeforeExpiry_PushesExpiryOut()
+    {
+        var store = await CreateAsync();
+        var lease = (await store.RegisterAsync(Ns, Record("orders", "a"), Ttl, Ct)).LeaseId;
+
+        Time.Advance(TimeSpan.FromSeconds(8));
+        var renewed = await store.RenewAsync(Ns, lease, Ct);
+        Time.Advance(TimeSpan.FromSeconds(8));
+
+        Assert.True(renewed.Found);
+        Assert.Equal(Ttl, renewed.Remaining);
+        Assert.Equal(0, (await store.ScanLeasesAsync(10, Ct)).TotalLapsed);
+        Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(1, (await store.ScanLeasesAsync(10, Ct)).TotalLapsed);
+    }
+
+    [Fact]
+    public async Task Renew_UnknownLease_NotFound()
+    {
+        var store = await CreateAsync();
+
+        var result = await store.RenewAsync(Ns, 123456789, Ct);
+
+        Assert.False(result.Found);
+        Assert.Equal(TimeSpan.Zero, result.Remaining);
+    }
+
+    [Fact]
+    public async Task Renew_LapsedButNotEvicted_Renewed()
+    {
+        var store = await CreateAsync();
+        var lease = (await store.RegisterAsync(Ns, Record("orders", "a"), Ttl, Ct)).LeaseId;
+        Time.Advance(TimeSpan.FromSeconds(30));
+
+        Assert.True((await store.RenewAsync(Ns, lease, Ct)).Found);
+        Assert.Equal(0, (await store.ScanLeasesAsync(10, Ct)).TotalLapsed);
+    }
+
+    [Fact]
+    public async Task ScanLeases_SomeLapsed_ReportsOldestFirstAndChangesNothing()
+    {
+        var store = await CreateAsync();
+        await store.RegisterAsync(Ns, Record("orders", "long"), TimeSpan.FromSeconds(60), Ct);
+        await store.RegisterAsync(Ns, Record("orders", "late"), TimeSpan.FromSeconds(5), Ct);
+        await store.RegisterAsync(Ns, Record("orders", "early"), TimeSpan.FromSeconds(2), Ct);
+        var revision = await store.GetRevisionAsync(Ct);
+        Time.Advance(TimeSpan.FromSeconds(6));
+
+        var scan = await store.ScanLeasesAsync(1, Ct);
+
+        Assert.Equal(3, scan.TotalLeases);
+        Assert.Equal(2, scan.TotalLapsed);
+        Assert.Equal("early", Assert.Single(scan.Lapsed).InstanceId);
+        Assert.Equal(revision, await store.GetRevisionAsync(Ct));
+        Assert.Equal(3, (await store.ListInstancesAsync(Ns, "orders", Ct)).Instances.Count);
+    }
+
+    [Fact]
+    public async Task Evict_LapsedLease_RemovesInstanceWithOneDelete()
+    {
+        var store = await CreateAsync();
+        var registered = await store.RegisterAsync(Ns, Record("orders", "a"), Ttl, Ct);
+        Time.Advance(Ttl);
+        var lapsed = Assert.Single((await store.ScanLeasesAsync(10, Ct)).Lapsed);
+
+        var revision = await store.EvictAsync(lapsed, Ct);
+
+        Assert.NotNull(revision);
+        Assert.Null(await store.EvictAsync(lapsed, Ct));
+        Assert.Empty((await store.ListInstancesAsync(Ns, "orders", Ct)).Instances);
+        Assert.False((await store.RenewAsync(Ns, registered.LeaseId, Ct)).Found);
+        var change = Assert.Single((await store.ReadChangesAsync(registered.Revision, 100, Ct)).Events);
+        Assert.Equal((ChangeKind.Delete, revision!.Value, "a"), (change.Kind, change.Revision, change.Instance!.InstanceId));
+    }
+
+    [Fact]
+    public async Task Evict_RenewedAfterScan_NothingEvicted()
+    {
+        var store = await CreateAsync();
+        var registered = await store.RegisterAsync(Ns, Record("orders", "a"), Ttl, Ct);
+        Time.Advance(Ttl);
+        var lapsed = Assert.Single((await store.ScanLeasesAsync(10, Ct)).Lapsed);
+        await store.RenewAsync(Ns, registered.LeaseId, Ct);
+
+        Assert.Null(await store.EvictAsync(lapsed, Ct));
+        Assert.Single((await store.ListInstancesAsync(Ns, "orders", Ct)).Instances);
+    }
+
+    [Fact]
+    public async Task Evict_InstanceReRegisteredAfterScan_NewRecordKept()
+    {
+        var store = await CreateAsync();
+        await store.RegisterAsync(Ns, Record("orders", "a"), Ttl, Ct);
+        Time.Advance(Ttl);
+        var lapsed = Assert.Single((await store.ScanLeasesAsync(10, Ct)).Lapsed);
+        await store.RegisterAsync(Ns, Record("orders", "a"), Ttl, Ct);
+
+        Assert.Null(await store.EvictAsync(lapsed, Ct));
+        Assert.Single((await store.ListInstancesAsync(Ns, "orders", Ct)).Instances);
+    }
+
+    [Fact]
+    public async Task Evict_ConcurrentSweepers_EachLeaseEvictedExactlyOnce()
+    {
+        var store = await CreateAsync();
+        var start = await store.GetRevisionAsync(Ct);
+        for (var i = 0; i < 50; i++)
+        {
+            await store.RegisterAsync(Ns, Record("orders", $"i{i}"), Ttl, Ct);
+        }
+
+        var registered = await store.GetRevisionAsync(Ct);
+        Time.Advance(Ttl);
+
+        // Four sweepers that scanned the same leases race to evict them.
+        var sweeps = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            var scan = await store.ScanLeasesAsync(1000, Ct);
+            var evicted = 0;
+            foreach (var lease in scan.Lapsed)
+            {
+                if (await store.EvictAsync(lease, Ct) is not null)
+                {
+                    evicted++;
+                }
+            }
+
+            return evicted;
+        }))).WaitAsync(TestTimeouts.Long);
+
+        Assert.Equal(50, sweeps.Sum());
+        var deletes = (await store.ReadChangesAsync(registered, 1000, Ct)).Events;
+        Assert.Equal(50, deletes.Count);
+        Assert.All(deletes, e => Assert.Equal(ChangeKind.Delete, e.Kind));
+        Assert.Equal(50, deletes.Select(e => e.Instance!.InstanceId).Distinct().Count());
+        Assert.Equal(0, (await store.ScanLeasesAsync(10, Ct)).TotalLeases);
+        Assert.True(registered > start);
+    }
+
+    [Fact]
+    public async Task LeaseIds_ManyRegistrations_UniqueAndPositive()
+    {
+        var store = await CreateAsync();
+        var ids = new HashSet<long>();
+        for (var i = 0; i < 200; i++)
+        {
+            var id = (await store.RegisterAsync(Ns, Record("orders", $"i{i}"), Ttl, Ct)).LeaseId;
+            Assert.True(id > 0);
+            Assert.True(ids.Add(id));
+        }
+    }
+
+    private static InstanceRecord Record(string app, string id) =>
+        new(app, id, "10.0.0.1", 5000, Instances.RevisionA, new Dictionary<string, string> { ["zone"] = "a" });
+
+    private async Task<IRegistryStore> CreateAsync(Action<RegistryOptions>? configure = null)
+    {
+        var options = new RegistryOptions();
+        configure?.Invoke(options);
+        return await _fixture.CreateStoreAsync(options, Time);
+    }
+}
