@@ -48,11 +48,12 @@ public static class RegistryServiceCollectionExtensions
         // Stores register under their Registry:Store name; a new store adds its own keyed
         // registration (e.g. "redis") and nothing else changes.
         services.TryAddKeyedSingleton<IRegistryStore, MemoryRegistryStore>("memory");
+        services.AddIntrospectionRedisStore();
         services.TryAddSingleton(static sp =>
         {
             var name = sp.GetRequiredService<IOptions<RegistryOptions>>().Value.Store;
             return sp.GetKeyedService<IRegistryStore>(name.ToLowerInvariant())
-                ?? throw new InvalidOperationException($"Registry:Store '{name}' is not a known store (known: memory).");
+                ?? throw new InvalidOperationException($"Registry:Store '{name}' is not a known store (known: memory, redis).");
         });
 
         services.TryAddSingleton<RegistryMetrics>();
