@@ -1,8 +1,95 @@
 namespace Introspection.Metadata;
 
-/// <summary>Options of a provider instance (bound from the <c>Introspection:Provider</c> section).</summary>
+/// <summary>
+/// Options of a provider instance, bound from the configuration section <see cref="SectionName"/>
+/// (<c>appsettings.json</c>, environment <c>Introspection__Provider__Host</c>, command line
+/// <c>--Introspection:Provider:Host=10.1.2.3</c>) and then from the delegate given to
+/// <c>AddIntrospectionProvider</c>.
+/// </summary>
+/// <remarks>
+/// <see cref="Services"/> and <see cref="Labels"/> are re-read when the configuration reloads: a
+/// change that alters the metadata gives a new revision that is pushed to every registry. The
+/// identity of the instance (<see cref="App"/>, <see cref="Namespace"/>, <see cref="Registries"/>,
+/// <see cref="Host"/>, <see cref="Port"/>, <see cref="InstanceId"/>) is read once, at startup.
+/// </remarks>
 public sealed class IntrospectionProviderOptions
 {
-    /// <summary>Application name. Default: the host's application name.</summary>
+    /// <summary>The configuration section: <c>Introspection:Provider</c>.</summary>
+    public const string SectionName = "Introspection:Provider";
+
+    /// <summary>Application name registered and written into the metadata. Default: the host's <c>IHostEnvironment.ApplicationName</c>.</summary>
     public string? App { get; set; }
+
+    /// <summary>Registry namespace (tenant/environment). Default: empty, the registry's default namespace.</summary>
+    public string Namespace { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The registries this instance registers with, one entry per registry (http://host:port).
+    /// Every entry gets its own registration and lease (dual registration). One entry may list the
+    /// nodes of one registry separated by commas (<c>http://r1:5300,http://r2:5300</c>): they are
+    /// tried in turn on failure and share one lease. Default: none (the instance serves its
+    /// metadata but does not register, and says so in the log).
+    /// </summary>
+    public IList<string> Registries { get; } = new List<string>();
+
+    /// <summary>
+    /// Host registered for consumers to dial: an IP literal or a DNS name that other hosts can
+    /// reach. Default: derived from the address the server listens on: that IP when it listens
+    /// on one; the first non-loopback IP of the machine when it listens on all interfaces (or on
+    /// loopback when the machine has no other). Set it in containers and Kubernetes (the pod IP).
+    /// </summary>
+    public string? Host { get; set; }
+
+    /// <summary>Port registered. Default: the port of the first address the server listens on.</summary>
+    public int? Port { get; set; }
+
+    /// <summary>Instance id, unique within the app. Default: <c>host:port</c> as registered.</summary>
+    public string? InstanceId { get; set; }
+
+    /// <summary>A few small labels (zone, weight, ...) stored with the instance in the registry. Default: none.</summary>
+    public IDictionary<string, string> Labels { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Per-service settings keyed by full gRPC service name (<c>greet.Greeter</c>). They override
+    /// <see cref="IntrospectionServiceAttribute"/> on the service class. Default: none.
+    /// </summary>
+    public IDictionary<string, IntrospectionServiceOptions> Services { get; } = new Dictionary<string, IntrospectionServiceOptions>(StringComparer.Ordinal);
+
+    /// <summary>Lease TTL asked of the registry (it clamps it to its range); renewals are sent every third of the granted TTL. Default: 15 s.</summary>
+    public TimeSpan LeaseTtl { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a starting instance may take to register with at least one registry. Default: 30 s.</summary>
+    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// When true (default), an instance that cannot register within <see cref="StartupTimeout"/>
+    /// logs why, sets the process exit code to 1 and stops the host: a new node that nobody can
+    /// discover should not pretend to be up. When false it keeps serving and keeps trying.
+    /// </summary>
+    public bool StopOnStartupFailure { get; set; } = true;
+
+    /// <summary>Deadline of each unary registry call (Register, UpdateInstance, Deregister, MapService) and of the connection attempt. Default: 5 s.</summary>
+    public TimeSpan RegistryCallTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Consecutive failed renewals with one registry after which the failure is logged as an error and the health check reports unhealthy. Default: 3.</summary>
+    public int UnhealthyAfterFailures { get; set; } = 3;
+
+    /// <summary>Longest wait between two reconnection attempts to a registry (jittered exponential backoff; never more than half the renewal interval). Default: 10 s.</summary>
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many previous revisions are still served beside the current one. Default: 16.</summary>
+    public int RevisionHistoryCount { get; set; } = 16;
+
+    /// <summary>How long a previous revision is still served after it was replaced. Default: 10 min.</summary>
+    public TimeSpan RevisionRetention { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Shutdown: wait between deregistering and refusing new calls, so consumers learn of the removal first. Default: 2 s.</summary>
+    public TimeSpan PropagationDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Shutdown: the whole sequence (deregister, propagation delay, drain in-flight calls and
+    /// tracked work) gives up after this long. The host's <c>HostOptions.ShutdownTimeout</c> is
+    /// raised to at least this plus 5 s so the host does not cut the sequence short. Default: 25 s.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(25);
 }

@@ -1,0 +1,77 @@
+namespace Introspection.Metadata.Internal;
+
+internal sealed partial class ProviderLifecycle
+{
+    /// <summary>
+    /// Deregister, wait for consumers to hear of it, refuse new calls, let in-flight calls and
+    /// tracked work end. Each step is logged; the whole sequence is bounded by
+    /// <see cref="IntrospectionProviderOptions.ShutdownTimeout"/> and by the host's own token.
+    /// </summary>
+    private async Task ShutdownAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _shutdownStarted, 1) != 0)
+        {
+            return;
+        }
+
+        var options = _options ?? _optionsMonitor.CurrentValue;
+        var failed = State == ProviderState.Failed;
+        State = ProviderState.ShuttingDown;
+        using var timeout = new CancellationTokenSource(options.ShutdownTimeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        var token = linked.Token;
+        var started = _timeProvider.GetTimestamp();
+        var step = "stop renewals";
+        Log.ShutdownStarting(_logger, options.ShutdownTimeout.TotalSeconds);
+        try
+        {
+            // Renewals stop first: a renewal answered NOT_FOUND right after the deregistration
+            // would otherwise register the instance again.
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            List<Task> loops;
+            lock (_lock)
+            {
+                loops = [_startup, .. _loops];
+            }
+
+            await Task.WhenAll(loops).WaitAsync(token).ConfigureAwait(false);
+
+            step = "deregister";
+            var removed = await Task.WhenAll(Registrations.Select(r => r.DeregisterAsync(token))).ConfigureAwait(false);
+            var count = removed.Count(r => r);
+            Log.ShutdownDeregistered(_logger, count, Registrations.Count);
+
+            step = "propagation delay";
+            if (count > 0 && options.PropagationDelay > TimeSpan.Zero)
+            {
+                Log.ShutdownPropagationDelay(_logger, options.PropagationDelay.TotalMilliseconds);
+                await Task.Delay(options.PropagationDelay, _timeProvider, token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            Log.ShutdownStepTimedOut(_logger, step, _drain.InFlightCalls, _drain.PendingWork);
+        }
+        finally
+        {
+            // Refusing new calls must happen even if an earlier step ran out of time.
+            _drain.BeginDrain();
+            Log.ShutdownRefusingCalls(_logger, _drain.InFlightCalls, _drain.PendingWork);
+        }
+
+        try
+        {
+            await _drain.WaitForIdleAsync(token).ConfigureAwait(false);
+            Log.ShutdownDrained(_logger, _timeProvider.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            Log.ShutdownStepTimedOut(_logger, "drain", _drain.InFlightCalls, _drain.PendingWork);
+        }
+
+        if (failed)
+        {
+            State = ProviderState.Failed;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using System.Diagnostics.Metrics;
+
+namespace Introspection.Metadata.Internal;
+
+/// <summary>The provider's instruments, on the meter <see cref="MeterName"/>.</summary>
+internal sealed class ProviderMetrics
+{
+    public const string MeterName = "Introspection.Metadata";
+
+    private readonly Counter<long> _registrations;
+    private readonly Counter<long> _renewals;
+    private readonly Counter<long> _renewalFailures;
+    private readonly Counter<long> _metadataRequests;
+
+    public ProviderMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _registrations = meter.CreateCounter<long>("introspection.provider.registrations", "{registration}", "Successful Register calls, initial and after a lost lease.");
+        _renewals = meter.CreateCounter<long>("introspection.provider.renewals", "{renewal}", "Lease renewals the registry confirmed.");
+        _renewalFailures = meter.CreateCounter<long>("introspection.provider.renewal_failures", "{failure}", "Renewals that failed (error answer, timeout or broken stream).");
+        _metadataRequests = meter.CreateCounter<long>("introspection.provider.metadata_requests", "{request}", "GetMetadataInfo calls answered, by status.");
+    }
+
+    public void Registered(string registry) => _registrations.Add(1, new KeyValuePair<string, object?>("registry", registry));
+
+    public void Renewed(string registry) => _renewals.Add(1, new KeyValuePair<string, object?>("registry", registry));
+
+    public void RenewalFailed(string registry) => _renewalFailures.Add(1, new KeyValuePair<string, object?>("registry", registry));
+
+    public void MetadataRequest(string status) => _metadataRequests.Add(1, new KeyValuePair<string, object?>("status", status));
+}
