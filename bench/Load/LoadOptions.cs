@@ -14,7 +14,7 @@ internal sealed class LoadOptions
           --methods-per-service N   methods of each service (default 5)
           --consumers N             simulated consumer processes (default 50)
           --apps-per-consumer N     apps each consumer calls; it uses all their services (default 5)
-          --ttl-ms N                lease TTL, compressed in time; renewals every TTL/3 (default 3000)
+          --ttl-ms N                lease TTL, compressed in time; renewals every TTL/3 (default 6000)
           --steady-seconds N        length of the steady keep-alive phase (default 6)
           --scale-percent N         instances added per app in scale-out and removed in scale-in (default 20)
           --concurrency N           registry writes in flight (default 32)
@@ -42,7 +42,7 @@ internal sealed class LoadOptions
 
     public int AppsPerConsumer { get; init; } = 5;
 
-    public int TtlMs { get; init; } = 3000;
+    public int TtlMs { get; init; } = 6000;
 
     public int SteadySeconds { get; init; } = 6;
 
@@ -83,7 +83,7 @@ internal sealed class LoadOptions
             MethodsPerService = cl.GetInt("methods-per-service", 5, 1, 100),
             Consumers = cl.GetInt("consumers", 50, 1, 5000),
             AppsPerConsumer = cl.GetInt("apps-per-consumer", 5, 1, 1000),
-            TtlMs = cl.GetInt("ttl-ms", 3000, 600, 300_000),
+            TtlMs = cl.GetInt("ttl-ms", 6000, 600, 300_000),
             SteadySeconds = cl.GetInt("steady-seconds", 6, 0, 3600),
             ScalePercent = cl.GetInt("scale-percent", 20, 0, 100),
             Concurrency = cl.GetInt("concurrency", 32, 1, 1024),

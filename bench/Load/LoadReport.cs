@@ -31,7 +31,7 @@ internal sealed class LoadReport
     {
         var sb = new StringBuilder();
         sb.AppendLine("instances,model,phase,duration_s,stored_bytes,stored_records,write_rpcs,re_registrations,renewals,renewals_not_found," +
-            "watch_messages,watch_bytes,registry_cpu_s,peak_rss_bytes,metadata_rpcs,metadata_bytes,convergence_samples,convergence_p50_ms,convergence_p99_ms,settle_ms,unconverged_consumers");
+            "watch_messages,watch_bytes,registry_cpu_s,peak_rss_bytes,metadata_rpcs,metadata_bytes,convergence_samples,convergence_p50_ms,convergence_p99_ms,settle_ms,unconverged_consumers,load_generator_cpu_s");
         foreach (var run in Runs)
         {
             foreach (var model in new[] { run.Full, run.Introspection })
@@ -47,7 +47,7 @@ internal sealed class LoadReport
                     {
                         run.Instances, model.Model, p.Name, F(p.DurationSeconds), p.StoredBytes, p.StoredRecords, p.WriteRpcs, p.ReRegistrations,
                         p.Renewals, p.RenewalsNotFound, p.WatchMessages, p.WatchBytes, F(p.RegistryCpuSeconds), p.PeakRssBytes, p.MetadataRpcs,
-                        p.MetadataBytes, p.ConvergenceSamples, F(p.ConvergenceP50Ms), F(p.ConvergenceP99Ms), F(p.SettleMs), p.UnconvergedConsumers,
+                        p.MetadataBytes, p.ConvergenceSamples, F(p.ConvergenceP50Ms), F(p.ConvergenceP99Ms), F(p.SettleMs), p.UnconvergedConsumers, F(p.LoadGeneratorCpuSeconds),
                     }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))));
                 }
             }
@@ -102,6 +102,8 @@ internal sealed class LoadReport
         Row("watch bytes pushed", p => Bytes(p.WatchBytes), "watchBytes");
         Row("registry CPU seconds", p => p.RegistryCpuSeconds.ToString("F2", CultureInfo.InvariantCulture), "registryCpuSeconds");
         Row("registry peak RSS (VmHWM)", p => Bytes(p.PeakRssBytes), "peakRssBytes");
+        Row("re-registrations after NOT_FOUND (lapsed leases)", p => N(p.ReRegistrations), "");
+        Row("load generator CPU seconds (same cores)", p => p.LoadGeneratorCpuSeconds.ToString("F2", CultureInfo.InvariantCulture), "");
         Row("metadata RPCs served (bytes)", p => $"{N(p.MetadataRpcs)} ({Bytes(p.MetadataBytes)})", "");
         Row("convergence p50 / p99 ms", p => $"{p.ConvergenceP50Ms:F1} / {p.ConvergenceP99Ms:F1}", "");
         Row("wall time s", p => p.DurationSeconds.ToString("F1", CultureInfo.InvariantCulture), "");

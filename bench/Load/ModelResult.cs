@@ -19,6 +19,9 @@ internal sealed class ModelResult
     /// <summary>CPU the registry process used to start, before the first phase (not in any phase).</summary>
     public double StartupCpuSeconds { get; set; }
 
+    /// <summary>CPU of the unmeasured warm-up (every RPC exercised in another namespace, then idle).</summary>
+    public double WarmUpCpuSeconds { get; set; }
+
     public List<PhaseResult> Phases { get; set; } = [];
 
     public PhaseResult Total { get; set; } = new();

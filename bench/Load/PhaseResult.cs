@@ -31,6 +31,9 @@ internal sealed class PhaseResult
 
     public double RegistryCpuSeconds { get; set; }
 
+    /// <summary>CPU of this process (providers, consumers, metadata endpoints): it shares the machine's cores with the registry.</summary>
+    public double LoadGeneratorCpuSeconds { get; set; }
+
     /// <summary>Largest VmRSS sampled during the phase (total: VmHWM at the end of the run).</summary>
     public long PeakRssBytes { get; set; }
 
