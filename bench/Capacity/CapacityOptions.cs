@@ -83,13 +83,7 @@ internal sealed class CapacityOptions
             OutDirectory = cl.GetString("out", "capacity-results"),
             RegistryDll = cl.GetOptionalString("registry-dll"),
             RegistryArgs = cl.GetAll("registry-arg").Select(a => a.StartsWith("--", StringComparison.Ordinal) ? a : "--" + a).ToList(),
-            RegistryEnvironment = cl.GetAll("registry-env").Select(ParseEnv).ToDictionary(kv => kv.Key, kv => kv.Value),
+            RegistryEnvironment = EnvironmentArgs.Parse(cl.GetAll("registry-env"), new Dictionary<string, string>()),
         };
-    }
-
-    private static KeyValuePair<string, string> ParseEnv(string text)
-    {
-        var eq = text.IndexOf('=', StringComparison.Ordinal);
-        return eq > 0 ? new(text[..eq], text[(eq + 1)..]) : throw new ArgumentException($"--registry-env takes NAME=VALUE, got '{text}'");
     }
 }

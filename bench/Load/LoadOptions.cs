@@ -26,6 +26,8 @@ internal sealed class LoadOptions
           --out DIR                 where JSON, CSV, Markdown, PNG and registry logs go (default ./load-results)
           --registry-dll PATH       the registry to start (default: the one built beside the bench)
           --registry-arg K=V        extra registry configuration, repeatable (e.g. Registry:Watch:CoalescingWindow=00:00:00)
+          --registry-env K=V        environment of the registry process, repeatable (default DOTNET_TieredCompilation=0:
+                                    code is compiled fully optimized at first use, so no phase pays for JIT tier-up)
         """;
 
     public int Apps { get; init; } = 20;
@@ -64,6 +66,8 @@ internal sealed class LoadOptions
 
     public IReadOnlyList<string> RegistryArgs { get; init; } = [];
 
+    public IReadOnlyDictionary<string, string> RegistryEnvironment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Instances added (and later removed) per app.</summary>
     public int ScaleStepFor(int instancesPerApp) => Math.Max(1, (int)Math.Ceiling(instancesPerApp * ScalePercent / 100.0));
 
@@ -94,6 +98,7 @@ internal sealed class LoadOptions
             OutDirectory = cl.GetString("out", "load-results"),
             RegistryDll = cl.GetOptionalString("registry-dll"),
             RegistryArgs = cl.GetAll("registry-arg").Select(a => a.StartsWith("--", StringComparison.Ordinal) ? a : "--" + a).ToList(),
+            RegistryEnvironment = EnvironmentArgs.Parse(cl.GetAll("registry-env"), new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "0" }),
         };
         if (options.AppsPerConsumer > options.Apps)
         {

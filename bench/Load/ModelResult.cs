@@ -28,6 +28,8 @@ internal sealed class ModelResult
 
     public List<string> RegistryArgs { get; set; } = [];
 
+    public Dictionary<string, string> RegistryEnvironment { get; set; } = [];
+
     public string RegistryLog { get; set; } = "";
 
     public List<string> Warnings { get; set; } = [];

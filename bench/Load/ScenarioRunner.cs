@@ -76,7 +76,7 @@ internal sealed class ScenarioRunner
         var logPath = Path.Combine(_outDirectory, "logs", $"registry-{_model.ToString().ToLowerInvariant()}-{_options.Apps * _instancesPerApp}.log");
         _progress.WriteLine($"{Tag} starting registry: {string.Join(' ', registryArgs)}");
         await using var registry = await RegistryProcess.StartAsync(
-            RegistryLocator.Find(_options.RegistryDll), registryArgs, null, logPath, ct).ConfigureAwait(false);
+            RegistryLocator.Find(_options.RegistryDll), registryArgs, _options.RegistryEnvironment, logPath, ct).ConfigureAwait(false);
         _registry = registry;
         var channels = Enumerable.Range(0, RegistryChannels).Select(_ => GrpcChannels.Create(registry.Address)).ToArray();
         _clients = channels.Select(c => new RegistryClient(c)).ToArray();
@@ -86,6 +86,7 @@ internal sealed class ScenarioRunner
             Model = _model.ToString().ToLowerInvariant(),
             StartupCpuSeconds = registry.Read().CpuSeconds,
             RegistryArgs = registryArgs,
+            RegistryEnvironment = new Dictionary<string, string>(_options.RegistryEnvironment),
             RegistryLog = Path.GetRelativePath(_outDirectory, logPath),
             ExpectedWriteRpcs = ExpectedWrites(_options, _model, _instancesPerApp),
         };
