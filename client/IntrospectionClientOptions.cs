@@ -1,8 +1,106 @@
 namespace Introspection.Client;
 
-/// <summary>Options of the discovery client (bound from the <c>Introspection:Client</c> section).</summary>
+/// <summary>Options of the discovery client (bound from the <c>Introspection:Client</c> configuration section).</summary>
 public sealed class IntrospectionClientOptions
 {
-    /// <summary>Registry addresses (http://host:port); several for failover. Default: none (required).</summary>
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "Introspection:Client";
+
+    /// <summary>
+    /// Addresses (<c>http://host:port</c> or <c>https://host:port</c>; DNS names allowed) of the nodes of one
+    /// registry. The client keeps one Watch stream open to one of them and fails over to the next when it
+    /// breaks. Default: none. At least one is required unless every service used is pinned through
+    /// <see cref="StaticEndpoints"/>.
+    /// </summary>
     public IList<string> Registries { get; } = new List<string>();
+
+    /// <summary>Registry namespace (tenant/environment). Default: <c>""</c> (the registry's default namespace).</summary>
+    public string Namespace { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Services discovered eagerly at startup, as <c>service[?group=..&amp;version=..&amp;app=..]</c> (for example
+    /// <c>greet.Greeter?version=2</c>). Startup fails when one of them cannot be discovered within
+    /// <see cref="StartupTimeout"/>. Default: none (every service is discovered lazily, on first use).
+    /// </summary>
+    public IList<string> Services { get; } = new List<string>();
+
+    /// <summary>How long eager discovery may take before startup fails. Default: 10 seconds.</summary>
+    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long the first resolution of a service waits for the registry and for metadata before it answers
+    /// with what it has (or UNAVAILABLE when that is nothing). Default: 10 seconds.
+    /// </summary>
+    public TimeSpan ResolveTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Empty protection: when every instance of an app disappears at once, keep routing to its last
+    /// non-empty list (a registry that lost its data is more likely than a whole app dying at once).
+    /// Default: <c>true</c>.
+    /// </summary>
+    public bool EmptyProtection { get; set; } = true;
+
+    /// <summary>Whether the discovered view is written to <see cref="SnapshotPath"/> and read back at startup. Default: <c>true</c>.</summary>
+    public bool EnableSnapshot { get; set; } = true;
+
+    /// <summary>
+    /// File holding the last discovered view, so a client restarted while the registry is down starts from it.
+    /// Default: <c>null</c>, meaning <c>{temp}/introspection/{application name}.{namespace}.view.json</c>.
+    /// </summary>
+    public string? SnapshotPath { get; set; }
+
+    /// <summary>Changes within this window are written to the snapshot file once. Default: 1 second.</summary>
+    public TimeSpan SnapshotDebounce { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Upper bound, in bytes of serialized metadata, of the (app, revision) metadata cache
+    /// (<c>MemoryCacheOptions.SizeLimit</c>). Default: 16 MiB.
+    /// </summary>
+    public long MetadataCacheSizeLimit { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Deadline of one MetadataService call. Default: 5 seconds.</summary>
+    public TimeSpan MetadataFetchTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>First delay before a failed metadata fetch is tried again (doubling, with jitter). Default: 200 milliseconds.</summary>
+    public TimeSpan MetadataRetryInitialBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Longest delay between metadata fetch rounds. Default: 30 seconds.</summary>
+    public TimeSpan MetadataRetryMaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Deadline of one unary registry call (LookupService). Default: 5 seconds.</summary>
+    public TimeSpan RegistryCallTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>First delay before reconnecting to the registry (doubling, with jitter). Default: 250 milliseconds.</summary>
+    public TimeSpan RegistryRetryInitialBackoff { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Longest delay between registry reconnection attempts. Default: 5 seconds.</summary>
+    public TimeSpan RegistryRetryMaxBackoff { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// HTTP/2 keep-alive ping interval on registry connections, so a registry that vanished without closing
+    /// the connection is noticed. Default: 15 seconds.
+    /// </summary>
+    public TimeSpan RegistryKeepAlive { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Debug override ("IP direct"): service name → <c>host:port</c> (several separated by commas). A pinned
+    /// service never touches the registry. Example key: <c>Introspection:Client:StaticEndpoints:greet.Greeter</c>.
+    /// Default: empty.
+    /// </summary>
+    public IDictionary<string, string> StaticEndpoints { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether provider instances are reached over TLS: the scheme of metadata fetches and the credentials given
+    /// to <c>introspect:///</c> gRPC clients that set none. Default: <c>false</c> (plain-text HTTP/2).
+    /// </summary>
+    public bool UseTls { get; set; }
+
+    /// <summary>
+    /// Whether gRPC clients created by <c>AddGrpcClient</c> with an <c>introspect:///</c> address get the default
+    /// service config (round_robin and a retry policy for UNAVAILABLE) when they configure none. Default: <c>true</c>.
+    /// </summary>
+    public bool ApplyDefaultServiceConfig { get; set; } = true;
+
+    /// <summary>Attempts (first call included) of the default retry policy for UNAVAILABLE. Default: 5.</summary>
+    public int DefaultRetryMaxAttempts { get; set; } = 5;
 }

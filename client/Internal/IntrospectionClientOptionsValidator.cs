@@ -1,0 +1,101 @@
+using Microsoft.Extensions.Options;
+
+namespace Introspection.Client.Internal;
+
+/// <summary>Rejects options the client cannot work with, naming the configuration key.</summary>
+internal sealed class IntrospectionClientOptionsValidator : IValidateOptions<IntrospectionClientOptions>
+{
+    public ValidateOptionsResult Validate(string? name, IntrospectionClientOptions options)
+    {
+        var errors = Check(options);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    internal static List<string> Check(IntrospectionClientOptions options)
+    {
+        var errors = new List<string>();
+        const string Prefix = IntrospectionClientOptions.SectionName + ":";
+        if (options.Registries.Count == 0 && options.StaticEndpoints.Count == 0)
+        {
+            errors.Add($"{Prefix}Registries: at least one registry address (http://host:port) is required.");
+        }
+
+        foreach (var registry in options.Registries)
+        {
+            if (!Uri.TryCreate(registry, UriKind.Absolute, out var uri)
+                || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+                || uri.Host.Length == 0)
+            {
+                errors.Add($"{Prefix}Registries: '{registry}' is not an http:// or https:// address with a host.");
+            }
+        }
+
+        foreach (var service in options.Services)
+        {
+            try
+            {
+                ServiceTarget.Parse(service);
+            }
+            catch (FormatException ex)
+            {
+                errors.Add($"{Prefix}Services: {ex.Message}");
+            }
+        }
+
+        foreach (var (service, endpoints) in options.StaticEndpoints)
+        {
+            try
+            {
+                _ = new ServiceTarget(service);
+                if (IntrospectionClient.ParseStaticEndpoints(endpoints ?? string.Empty).Count == 0)
+                {
+                    errors.Add($"{Prefix}StaticEndpoints:{service}: no host:port given.");
+                }
+            }
+            catch (Exception ex) when (ex is FormatException or ArgumentException)
+            {
+                errors.Add($"{Prefix}StaticEndpoints:{service}: {ex.Message}");
+            }
+        }
+
+        if (options.Namespace is null || options.Namespace.Length > 63 || options.Namespace.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not ('.' or '_' or '-')))
+        {
+            errors.Add($"{Prefix}Namespace: '{options.Namespace}' must be empty or 1..63 characters of [A-Za-z0-9._-].");
+        }
+
+        Positive(options.StartupTimeout, nameof(options.StartupTimeout));
+        Positive(options.ResolveTimeout, nameof(options.ResolveTimeout));
+        Positive(options.SnapshotDebounce, nameof(options.SnapshotDebounce));
+        Positive(options.MetadataFetchTimeout, nameof(options.MetadataFetchTimeout));
+        Positive(options.MetadataRetryInitialBackoff, nameof(options.MetadataRetryInitialBackoff));
+        Positive(options.MetadataRetryMaxBackoff, nameof(options.MetadataRetryMaxBackoff));
+        Positive(options.RegistryCallTimeout, nameof(options.RegistryCallTimeout));
+        Positive(options.RegistryRetryInitialBackoff, nameof(options.RegistryRetryInitialBackoff));
+        Positive(options.RegistryRetryMaxBackoff, nameof(options.RegistryRetryMaxBackoff));
+        Positive(options.RegistryKeepAlive, nameof(options.RegistryKeepAlive));
+        if (options.MetadataCacheSizeLimit < 1024)
+        {
+            errors.Add($"{Prefix}MetadataCacheSizeLimit: {options.MetadataCacheSizeLimit} is below the minimum of 1024 bytes.");
+        }
+
+        if (options.DefaultRetryMaxAttempts is < 2 or > 5)
+        {
+            errors.Add($"{Prefix}DefaultRetryMaxAttempts: {options.DefaultRetryMaxAttempts} must be 2..5 (gRPC caps retry attempts at 5).");
+        }
+
+        if (options.EnableSnapshot && options.SnapshotPath is { Length: 0 })
+        {
+            errors.Add($"{Prefix}SnapshotPath: empty; leave it unset for the default, or set EnableSnapshot to false.");
+        }
+
+        return errors;
+
+        void Positive(TimeSpan value, string key)
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                errors.Add($"{Prefix}{key}: {value} must be positive.");
+            }
+        }
+    }
+}
