@@ -23,7 +23,7 @@ internal sealed class MetadataServerPool : IAsyncDisposable
 
     public IReadOnlyList<(string Host, int Port)> Endpoints { get; private set; } = [];
 
-    public static async Task<MetadataServerPool> StartAsync(int count, MetadataCatalog catalog, CancellationToken ct)
+    public static async Task<MetadataServerPool> StartAsync(int count, MetadataCatalog catalog, CancellationToken ct, int listenersPerServer = 1)
     {
         var pool = new MetadataServerPool(catalog);
         var endpoints = new List<(string, int)>();
@@ -36,13 +36,21 @@ internal sealed class MetadataServerPool : IAsyncDisposable
                 builder.Logging.ClearProviders();
                 builder.Services.AddSingleton(catalog);
                 builder.Services.AddGrpc();
-                builder.WebHost.ConfigureKestrel(k => k.Listen(address, 0, l => l.Protocols = HttpProtocols.Http2));
+                builder.WebHost.ConfigureKestrel(k =>
+                {
+                    for (var l = 0; l < listenersPerServer; l++)
+                    {
+                        k.Listen(address, 0, o => o.Protocols = HttpProtocols.Http2);
+                    }
+                });
                 var app = builder.Build();
                 app.MapGrpcService<MetadataCatalogService>();
                 await app.StartAsync(ct).ConfigureAwait(false);
                 pool._apps.Add(app);
-                var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-                endpoints.Add((address.ToString(), new Uri(bound).Port));
+                foreach (var bound in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses)
+                {
+                    endpoints.Add((address.ToString(), new Uri(bound).Port));
+                }
             }
         }
         catch
