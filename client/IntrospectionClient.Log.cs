@@ -51,6 +51,10 @@ public sealed partial class IntrospectionClient
             Message = "A subscriber of {Target} threw.")]
         public static partial void SubscriberFailed(ILogger logger, string target, Exception exception);
 
+        [LoggerMessage(EventId = 122, EventName = "RecomputeFailed", Level = LogLevel.Error,
+            Message = "Recomputing the resolved services failed; the previous answers stay in place.")]
+        public static partial void RecomputeFailed(ILogger logger, Exception exception);
+
         [LoggerMessage(EventId = 130, EventName = "EmptyProtectionEngaged", Level = LogLevel.Warning,
             Message = "Empty protection: the registry lists no instance of app '{App}'; keeping its last {InstanceCount} instances.")]
         public static partial void EmptyProtectionEngaged(ILogger logger, string app, int instanceCount);

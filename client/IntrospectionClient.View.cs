@@ -85,12 +85,13 @@ public sealed partial class IntrospectionClient
 
                     Log.ServiceLookedUp(_logger, service, response.Apps.Count);
                     RequestRecompute();
+                    ScheduleSnapshotWrite();
                     if (response.Apps.Count > 0)
                     {
                         return;
                     }
 
-                    backoff.Reset();
+                    // Nobody provides it yet: ask again, less and less often (many clients may be asking).
                 }
                 catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -202,7 +203,15 @@ public sealed partial class IntrospectionClient
                 {
                 }
 
-                Recompute();
+                try
+                {
+                    Recompute();
+                }
+                catch (Exception ex)
+                {
+                    // The pump must outlive a bad computation, or no change would ever be published again.
+                    Log.RecomputeFailed(_logger, ex);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -9,15 +9,15 @@ public sealed partial class IntrospectionClient
 {
     /// <summary>
     /// Keeps one Watch stream open for the apps in use. A broken stream is resumed from the last revision it
-    /// applied (on the next registry address). When the app set grows, a new stream for the wider set is opened
-    /// next to the old one, and the old one is dropped only once the new one's snapshot replaced the view: no
-    /// event is lost and the view never goes blank in between.
+    /// applied when the same address answers again; another address starts from a snapshot. When the app set
+    /// grows, a new stream for the wider set is opened next to the old one, and the old one is dropped only once
+    /// the new one's snapshot replaced the view: no event is lost and the view never goes blank in between.
     /// </summary>
     private async Task RunWatchAsync(CancellationToken cancellationToken)
     {
         var backoff = new Backoff(_options.RegistryRetryInitialBackoff, _options.RegistryRetryMaxBackoff, _random);
         WatchStream? active = null;
-        (long Revision, HashSet<string> Apps)? resume = null;
+        (long Revision, HashSet<string> Apps, int RegistryIndex)? resume = null;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -56,10 +56,16 @@ public sealed partial class IntrospectionClient
 
                     _metrics.WatchReconnected();
                     Log.WatchBroken(_logger, active.Address, revision, active.Failure);
-                    _registry!.MarkFailed(active.RegistryIndex);
+                    if (!established)
+                    {
+                        // It never answered: try the next address. A stream that worked and then broke gets one more
+                        // try on its own address, where it can resume.
+                        _registry!.MarkFailed(active.RegistryIndex);
+                    }
+
                     if (established && revision > 0)
                     {
-                        resume = (revision, active.AppSet);
+                        resume = (revision, active.AppSet, active.RegistryIndex);
                         backoff.Reset();
                     }
 
@@ -70,10 +76,11 @@ public sealed partial class IntrospectionClient
                     continue;
                 }
 
-                // Resume only the very same app set: an app added since has no history on this watcher, so a
-                // wider set starts from a snapshot.
-                var since = active is null && resume is { } r && r.Apps.SetEquals(apps) ? r.Revision : 0;
+                // Resume only the very same app set on the very same address: an app added since has no history
+                // on this watcher, and another address may be another registry whose revisions mean something
+                // else (a revision it also has would silently skip changes). Anything else starts from a snapshot.
                 var (client, index, address) = _registry!.Current();
+                var since = active is null && resume is { } r && r.Apps.SetEquals(apps) && r.RegistryIndex == index ? r.Revision : 0;
                 var request = new WatchRequest { Namespace = _options.Namespace, SinceRevision = since, IncludeServiceMappings = true };
                 request.Apps.Add(apps);
                 WatchStream? stream = null;

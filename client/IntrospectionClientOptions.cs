@@ -7,10 +7,11 @@ public sealed class IntrospectionClientOptions
     public const string SectionName = "Introspection:Client";
 
     /// <summary>
-    /// Addresses (<c>http://host:port</c> or <c>https://host:port</c>; DNS names allowed) of the nodes of one
-    /// registry. The client keeps one Watch stream open to one of them and fails over to the next when it
-    /// breaks. Default: none. At least one is required unless every service used is pinned through
-    /// <see cref="StaticEndpoints"/>.
+    /// Registry addresses (<c>http://host:port</c> or <c>https://host:port</c>; DNS names allowed; an entry may
+    /// list several separated by commas): the nodes of one registry, or independent registries the providers
+    /// all register with (dual registration). The client keeps one Watch stream open to one address at a time
+    /// and fails over to the next when it stops answering. Default: none. At least one is required unless every
+    /// service used is pinned through <see cref="StaticEndpoints"/>.
     /// </summary>
     public IList<string> Registries { get; } = new List<string>();
 
@@ -45,7 +46,7 @@ public sealed class IntrospectionClientOptions
 
     /// <summary>
     /// File holding the last discovered view, so a client restarted while the registry is down starts from it.
-    /// Default: <c>null</c>, meaning <c>{temp}/introspection/{application name}.{namespace}.view.json</c>.
+    /// Default: <c>null</c>, meaning <c>{temp}/introspection/{entry assembly name}.{namespace, or "default"}.view.json</c>.
     /// </summary>
     public string? SnapshotPath { get; set; }
 

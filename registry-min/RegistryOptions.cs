@@ -13,6 +13,15 @@ public sealed class RegistryOptions
     /// <summary>The store: <c>memory</c> (default, single node). Others are added by later store implementations.</summary>
     public string Store { get; set; } = "memory";
 
+    /// <summary>
+    /// How long a stopping registry waits for in-flight calls before it aborts them. Watch and
+    /// KeepAlive streams are ended at once with UNAVAILABLE; this bounds clients that keep their
+    /// side of a stream open regardless. Default 5 s. Read from configuration
+    /// (<c>Registry:ShutdownTimeout</c>) when the host is built; the configure delegate of
+    /// <c>AddIntrospectionRegistry</c> does not change it (set <c>HostOptions.ShutdownTimeout</c> instead).
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Lease TTLs and the sweeper.</summary>
     public RegistryLeaseOptions Leases { get; set; } = new();
 

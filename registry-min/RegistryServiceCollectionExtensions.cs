@@ -6,7 +6,9 @@ using Introspection.Registry.Services;
 using Introspection.Registry.Stores;
 using Introspection.Registry.Stores.Memory;
 using Introspection.Registry.Watch;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -43,6 +45,14 @@ public static class RegistryServiceCollectionExtensions
         services.AddSingleton<RegistryMarker>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+
+        // Read straight from configuration: resolving the validated RegistryOptions here would move
+        // option validation from StartAsync into Build.
+        services.AddOptions<HostOptions>().Configure<IConfiguration>(static (host, configuration) =>
+        {
+            var timeout = configuration.GetValue($"{RegistryOptions.SectionName}:{nameof(RegistryOptions.ShutdownTimeout)}", new RegistryOptions().ShutdownTimeout);
+            host.ShutdownTimeout = timeout < TimeSpan.Zero ? TimeSpan.Zero : timeout;
+        });
         services.AddMetrics();
 
         // Stores register under their Registry:Store name; a new store adds its own keyed

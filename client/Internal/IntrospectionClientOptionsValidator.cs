@@ -20,7 +20,7 @@ internal sealed class IntrospectionClientOptionsValidator : IValidateOptions<Int
             errors.Add($"{Prefix}Registries: at least one registry address (http://host:port) is required.");
         }
 
-        foreach (var registry in options.Registries)
+        foreach (var registry in RegistryConnection.Split(options.Registries))
         {
             if (!Uri.TryCreate(registry, UriKind.Absolute, out var uri)
                 || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)

@@ -25,7 +25,7 @@ internal sealed partial class RegistryConnection : IDisposable
 
     public RegistryConnection(IEnumerable<string> addresses, TimeSpan callTimeout, TimeSpan keepAlive, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
-        _addresses = addresses.Select(a => new Uri(a, UriKind.Absolute)).ToArray();
+        _addresses = Split(addresses).Select(a => new Uri(a, UriKind.Absolute)).ToArray();
         _channels = new GrpcChannel?[_addresses.Length];
         _callTimeout = callTimeout;
         _timeProvider = timeProvider;
@@ -45,6 +45,10 @@ internal sealed partial class RegistryConnection : IDisposable
     }
 
     public int Count => _addresses.Length;
+
+    /// <summary>Entries may list several addresses separated by commas (the provider's notation for the nodes of one registry).</summary>
+    public static IEnumerable<string> Split(IEnumerable<string> entries) =>
+        entries.SelectMany(e => e.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     /// <summary>The current address and a client for it.</summary>
     public (RegistryClient Client, int Index, Uri Address) Current()

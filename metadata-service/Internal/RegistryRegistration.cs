@@ -19,7 +19,6 @@ internal sealed partial class RegistryRegistration : IDisposable
     private readonly IntrospectionProviderOptions _options;
     private readonly ProviderMetrics _metrics;
     private readonly TimeProvider _timeProvider;
-    private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     // Serialises Register / UpdateInstance / Deregister: a renewal that lost its lease must not
     // re-register while a shutdown deregisters, and updates must not race a registration.
@@ -51,7 +50,6 @@ internal sealed partial class RegistryRegistration : IDisposable
         _options = options;
         _metrics = metrics;
         _timeProvider = timeProvider;
-        _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<RegistryRegistration>();
         _grantedTtlMs = (long)options.LeaseTtl.TotalMilliseconds;
     }
@@ -340,8 +338,8 @@ internal sealed partial class RegistryRegistration : IDisposable
 
     private static string Describe(Exception exception) => exception switch
     {
-        RpcException rpc => $"{rpc.StatusCode}: {rpc.Status.Detail}",
-        _ => exception.Message,
+        RpcException rpc => $"{rpc.StatusCode}: {rpc.Status.Detail.TrimEnd('.')}",
+        _ => exception.Message.TrimEnd('.'),
     };
 
     private void RotateAddress()
@@ -383,7 +381,9 @@ internal sealed partial class RegistryRegistration : IDisposable
                     KeepAlivePingDelay = TimeSpan.FromSeconds(20),
                     KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
                 },
-                LoggerFactory = _loggerFactory,
+                // No LoggerFactory on purpose: grpc-dotnet logs every failed call at Error, which
+                // during a registry outage repeats what this class already logs once, at the
+                // right level (warning first, error at the threshold).
             });
             var existing = Interlocked.CompareExchange(ref _channels[index], channel, null);
             if (existing is not null)

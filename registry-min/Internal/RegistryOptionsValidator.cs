@@ -17,6 +17,11 @@ internal sealed class RegistryOptionsValidator : IValidateOptions<RegistryOption
             failures.Add($"{prefix}:Store must name a store (e.g. 'memory').");
         }
 
+        if (options.ShutdownTimeout < TimeSpan.Zero)
+        {
+            failures.Add($"{prefix}:ShutdownTimeout must be >= 0, got {options.ShutdownTimeout}.");
+        }
+
         if (leases.MinTtl <= TimeSpan.Zero)
         {
             failures.Add($"{prefix}:Leases:MinTtl must be > 0, got {leases.MinTtl}.");

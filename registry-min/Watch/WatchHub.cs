@@ -12,6 +12,7 @@ namespace Introspection.Registry.Watch;
 internal sealed partial class WatchHub : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(5);
 
     private readonly IRegistryStore _store;
     private readonly TimeProvider _timeProvider;
@@ -61,7 +62,20 @@ internal sealed partial class WatchHub : BackgroundService
     /// </summary>
     public async ValueTask<(Watcher Watcher, long DispatchedThrough)> SubscribeAsync(WatchFilter filter, CancellationToken cancellationToken)
     {
-        await _started.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!_started.Task.IsCompleted)
+        {
+            try
+            {
+                await _started.Task.WaitAsync(StartTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException ex)
+            {
+                // The pump could not read the store's revision yet: answer UNAVAILABLE rather than
+                // hold the watch open with nothing behind it.
+                throw new RegistryStoreUnavailableException("The watch feed has not started: the store is unavailable.", ex);
+            }
+        }
+
         var watcher = new Watcher(filter, _options.QueueCapacity);
         lock (_lock)
         {
@@ -90,6 +104,11 @@ internal sealed partial class WatchHub : BackgroundService
             catch (RegistryStoreUnavailableException ex)
             {
                 Log.StoreUnavailable(_logger, ex);
+                await Task.Delay(RetryDelay, _timeProvider, stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.PumpFailed(_logger, ex);
                 await Task.Delay(RetryDelay, _timeProvider, stoppingToken).ConfigureAwait(false);
             }
         }

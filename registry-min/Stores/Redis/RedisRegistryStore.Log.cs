@@ -2,31 +2,31 @@ namespace Introspection.Registry.Stores.Redis;
 
 internal sealed partial class RedisRegistryStore
 {
-    // EventIds 300-399 belong to the Redis store.
+    // EventIds 400-499 belong to the Redis store (300-399: watch).
     private static partial class Log
     {
-        [LoggerMessage(300, LogLevel.Information, "Redis store connecting to {Endpoints} with key prefix {Prefix}.")]
+        [LoggerMessage(400, LogLevel.Information, "Redis store connecting to {Endpoints} with key prefix {Prefix}.")]
         public static partial void Connecting(ILogger logger, string endpoints, string prefix);
 
-        [LoggerMessage(301, LogLevel.Warning, "Redis store unavailable, registry calls answer UNAVAILABLE until it is back: {Reason}")]
+        [LoggerMessage(401, LogLevel.Warning, "Redis store unavailable, registry calls answer UNAVAILABLE until it is back: {Reason}")]
         public static partial void RedisUnavailable(ILogger logger, string reason, Exception exception);
 
-        [LoggerMessage(302, LogLevel.Information, "Redis store available again.")]
+        [LoggerMessage(402, LogLevel.Information, "Redis store available again.")]
         public static partial void RedisAvailable(ILogger logger);
 
-        [LoggerMessage(303, LogLevel.Warning, "Redis connection to {Endpoint} failed ({FailureType}).")]
+        [LoggerMessage(403, LogLevel.Warning, "Redis connection to {Endpoint} failed ({FailureType}).")]
         public static partial void ConnectionFailed(ILogger logger, string? endpoint, StackExchange.Redis.ConnectionFailureType failureType, Exception? exception);
 
-        [LoggerMessage(304, LogLevel.Information, "Redis connection to {Endpoint} restored.")]
+        [LoggerMessage(404, LogLevel.Information, "Redis connection to {Endpoint} restored.")]
         public static partial void ConnectionRestored(ILogger logger, string? endpoint);
 
-        [LoggerMessage(305, LogLevel.Warning, "Nobody could reach Redis for {Gap}: every lease was extended by that much so none lapses because of the outage.")]
+        [LoggerMessage(405, LogLevel.Warning, "Nobody could reach Redis for {Gap}: every lease was extended by that much so none lapses because of the outage.")]
         public static partial void LeasesExtended(ILogger logger, TimeSpan gap);
 
-        [LoggerMessage(306, LogLevel.Error, "Redis store clock heartbeat failed.")]
+        [LoggerMessage(406, LogLevel.Error, "Redis store clock heartbeat failed.")]
         public static partial void HeartbeatFailed(ILogger logger, Exception exception);
 
-        [LoggerMessage(307, LogLevel.Debug, "Redis store subscribed to {Channel}.")]
+        [LoggerMessage(407, LogLevel.Debug, "Redis store subscribed to {Channel}.")]
         public static partial void Subscribed(ILogger logger, string channel);
     }
 }

@@ -18,6 +18,18 @@ internal sealed class RegistryRedisOptionsValidator(IOptions<RegistryOptions> re
         {
             errors.Add($"{RegistryRedisOptions.SectionName}:Configuration is required when Registry:Store is redis (e.g. 127.0.0.1:6379).");
         }
+        else
+        {
+            try
+            {
+                // Parse now: a typo must stop startup, not surface as UNAVAILABLE on every call.
+                _ = RedisRegistryStore.CreateConfiguration(options);
+            }
+            catch (ArgumentException ex)
+            {
+                errors.Add($"{RegistryRedisOptions.SectionName}:Configuration is not a valid StackExchange.Redis configuration string: {ex.Message}");
+            }
+        }
 
         if (string.IsNullOrEmpty(options.KeyPrefix) || options.KeyPrefix.Length > 64
             || !options.KeyPrefix.All(static c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))

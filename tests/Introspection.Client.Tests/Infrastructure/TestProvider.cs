@@ -132,7 +132,10 @@ public sealed class TestProvider : IAsyncDisposable
         }
     }
 
-    /// <summary>Makes this provider lie: its metadata answers claim another revision.</summary>
+    /// <summary>
+    /// Makes this provider answer with the metadata of another revision (self-consistent: it hashes to the revision it
+    /// claims), as a provider serving its next build's metadata for an old revision would.
+    /// </summary>
     private sealed class TamperingInterceptor : Interceptor
     {
         public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -142,6 +145,7 @@ public sealed class TestProvider : IAsyncDisposable
             {
                 var forged = info.Clone();
                 forged.Services.Add(new ServiceInfo { Name = "evil.Backdoor", Protocol = "grpc" });
+                forged.Revision = Protocol.MetadataRevision.Compute(forged);
                 return (TResponse)(object)forged;
             }
 

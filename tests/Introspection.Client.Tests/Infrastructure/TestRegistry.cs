@@ -24,16 +24,20 @@ public sealed class TestRegistry : IAsyncDisposable
 
     public Protocol.Registry.V1.Registry.RegistryClient Client { get; }
 
-    public static async Task<TestRegistry> StartAsync(params string[] extraArgs)
+    /// <summary>A new (empty, in-memory) registry on the same port, as after a registry restart.</summary>
+    public Task<TestRegistry> StartAgainAsync() => StartAsync(Address);
+
+    public static Task<TestRegistry> StartAsync() => StartAsync("http://127.0.0.1:0");
+
+    private static async Task<TestRegistry> StartAsync(string url)
     {
         var args = new List<string>
         {
-            "--urls", "http://127.0.0.1:0",
+            "--urls", url,
             "--Registry:Leases:MinTtl=00:00:01",
             "--Registry:Leases:SweepInterval=00:00:00.200",
             "--Logging:LogLevel:Default=Warning",
         };
-        args.AddRange(extraArgs);
         var app = RegistryApplication.Build(args.ToArray());
         await app.StartAsync().WaitAsync(TestTimeouts.Start);
         return new TestRegistry(app, app.Urls.First());

@@ -38,7 +38,7 @@ public class OptionsValidationTests
         var services = new ServiceCollection();
         services.AddIntrospectionClient(o =>
         {
-            o.Registries.Add("registry:5300");
+            o.Registries.Add("http://ok:5300, registry:5300");
             o.Services.Add("introspect://greet.Greeter");
             o.ResolveTimeout = TimeSpan.Zero;
         });

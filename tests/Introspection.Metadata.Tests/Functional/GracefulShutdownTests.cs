@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using Grpc.Core;
 using Greeter.Contracts;
 using Introspection.Metadata.Tests.Infrastructure;
+using Microsoft.Extensions.Hosting;
 
 namespace Introspection.Metadata.Tests.Functional;
 
@@ -41,6 +42,10 @@ public sealed class GracefulShutdownTests
         });
         await Poll.UntilAsync(() => calls.Count >= 5, TestTimeouts.Short, "the load is flowing");
 
+        // The host raises ApplicationStopping after the provider's StoppingAsync returned and
+        // before it stops Kestrel: the moment the drain lets the server go.
+        var serverReleasedAt = TimeSpan.MaxValue;
+        using var released = provider.Get<IHostApplicationLifetime>().ApplicationStopping.Register(() => serverReleasedAt = clock.Elapsed);
         var stop = provider.StopAsync();
         await Poll.UntilAsync(async () => (await registry.InstancesAsync(ProviderServer.App)).Count == 0, TestTimeouts.Short, "the instance leaves the registry", TimeSpan.FromMilliseconds(5));
         var deregisteredAt = clock.Elapsed;
@@ -60,10 +65,12 @@ public sealed class GracefulShutdownTests
         Assert.False(stop.IsCompleted, "the host waits for the call in flight");
 
         Assert.Equal("Hello slow:1500", (await slow.WaitAsync(TestTimeouts.Short)).Message);
+        var slowCompletedAt = clock.Elapsed;
         await stop.WaitAsync(TestTimeouts.Long);
         await stopLoad.CancelAsync();
         await load.WaitAsync(TestTimeouts.Long);
 
+        Assert.True(serverReleasedAt >= slowCompletedAt - TimeSpan.FromMilliseconds(300), $"server released at {serverReleasedAt.TotalMilliseconds:0} ms, slow call done at {slowCompletedAt.TotalMilliseconds:0} ms");
         var before = calls.Where(c => c.Started < deregisteredAt).ToList();
         Assert.True(before.Count >= 5);
         Assert.All(before, c => Assert.Equal(StatusCode.OK, c.Status));

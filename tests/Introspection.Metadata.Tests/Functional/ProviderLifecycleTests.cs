@@ -75,4 +75,28 @@ public sealed class ProviderStartupFailureTests
             Environment.ExitCode = 0;
         }
     }
+
+    [Fact]
+    public async Task Start_RegistryUnreachableAndStopOnStartupFailureOff_KeepsServingAndRegistersWhenRegistryAppears()
+    {
+        using var reserve = new TcpListener(IPAddress.Loopback, 0);
+        reserve.Start();
+        var port = ((IPEndPoint)reserve.LocalEndpoint).Port;
+        reserve.Stop();
+        Environment.ExitCode = 0;
+        await using var provider = await ProviderServer.StartAsync(new Uri($"http://127.0.0.1:{port}"), o =>
+        {
+            o.StartupTimeout = TimeSpan.FromMilliseconds(500);
+            o.StopOnStartupFailure = false;
+        });
+
+        await Poll.UntilAsync(() => provider.Logs.Entries.Any(e => e.EventId.Id == 24), TestTimeouts.Short, "the startup failure is logged");
+
+        Assert.False(provider.Get<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+        Assert.Equal(0, Environment.ExitCode);
+        var reply = await provider.Greeter.SayHelloAsync(new HelloRequest { Name = "anyway" }).ResponseAsync.WaitAsync(TestTimeouts.Short);
+        Assert.Equal("Hello anyway", reply.Message);
+        await using var registry = await RegistryServer.StartAsync(port);
+        await Poll.UntilAsync(async () => (await registry.InstancesAsync(ProviderServer.App)).Count == 1, TestTimeouts.Short, "the provider registers once the registry appears");
+    }
 }

@@ -183,6 +183,34 @@ public sealed class RegistryFunctionalTests
         Assert.Equal(["billing"], (await server.Client.ListAppsAsync(new ListAppsRequest { Namespace = "staging" }, deadline: deadline)).Apps.Select(a => a.App));
     }
 
+    [Fact]
+    public async Task UpdateInstance_NewRevisionAndLabels_WatcherSeesOnePutAndNoOpTakesNoRevision()
+    {
+        await using var server = await RegistryServer.StartAsync();
+        var deadline = DateTime.UtcNow.Add(TestTimeouts.Long);
+        await server.Client.RegisterAsync(Instances.Register(), deadline: deadline);
+        using var cts = new CancellationTokenSource(TestTimeouts.Long);
+        using var watch = server.Client.Watch(new WatchRequest { Apps = { "orders" } }, cancellationToken: cts.Token);
+        Assert.True(await watch.ResponseStream.MoveNext(cts.Token));
+
+        var update = new UpdateInstanceRequest { App = "orders", InstanceId = "i-1", Revision = Instances.RevisionB, SetLabels = true };
+        update.Labels.Add("weight", "10");
+        var updated = await server.Client.UpdateInstanceAsync(update, deadline: deadline);
+
+        // Labels without set_labels are ignored; an empty revision keeps the current one: nothing changes.
+        var noOp = new UpdateInstanceRequest { App = "orders", InstanceId = "i-1" };
+        noOp.Labels.Add("ignored", "x");
+        Assert.Equal(updated.Revision, (await server.Client.UpdateInstanceAsync(noOp, deadline: deadline)).Revision);
+
+        Assert.True(await watch.ResponseStream.MoveNext(cts.Token));
+        var change = Assert.Single(watch.ResponseStream.Current.Events);
+        Assert.Equal((WatchEventType.Put, updated.Revision, Instances.RevisionB), (change.Type, change.Revision, change.Instance.Revision));
+        Assert.Equal(["weight"], change.Instance.Labels.Keys);
+        var listed = Assert.Single((await server.Client.ListInstancesAsync(new ListInstancesRequest { App = "orders" }, deadline: deadline)).Instances);
+        Assert.Equal(updated.Revision, listed.ModRevision);
+        Assert.Equal(["weight"], listed.Labels.Keys);
+    }
+
     private static async Task<KeepAliveResponse> RenewOnceAsync(RegistryServer server, long leaseId)
     {
         using var call = server.Client.KeepAlive(deadline: DateTime.UtcNow.Add(TestTimeouts.Long));

@@ -48,7 +48,7 @@ public sealed class RedisRegistryFunctionalTests(RedisServerFixture fixture)
             {
                 await TestTimeouts.PollAsync(() => watcher.Events.Count >= 10, because: "A streamed some deltas first");
                 Volatile.Write(ref aStopped, true);
-                await a.DisposeAsync();
+                await a.DisposeAsync().AsTask().WaitAsync(TestTimeouts.Long);
             }
 
             var reply = await b.Client.RegisterAsync(Instances.Register(id: $"i-{i:00}", ttlMs: 60_000), deadline: Deadline);
@@ -156,6 +156,57 @@ public sealed class RedisRegistryFunctionalTests(RedisServerFixture fixture)
         Assert.Subset(watcher.View().Keys.ToHashSet(), leases.Keys.ToHashSet());
         var revisions = watcher.Events.Select(e => e.Revision).ToList();
         Assert.Equal(revisions.Distinct().Order(), revisions);
+    }
+
+    [Fact]
+    public async Task Redis_RestartedEmpty_WatchersResetAndRenewalsNotFoundSoProvidersRegisterAgain()
+    {
+        // A Redis without persistence comes back empty: the registry must not pretend otherwise.
+        await using var redis = await RedisServer.StartAsync();
+        var prefix = RedisStores.NewPrefix();
+        await using var a = await RedisRegistryNodes.StartAsync(redis, prefix);
+        await using var b = await RedisRegistryNodes.StartAsync(redis, prefix);
+        await using var watcher = new WatchRecorder(() => b);
+        var before = await a.Client.RegisterAsync(Instances.Register(ttlMs: 30_000), deadline: Deadline);
+        await TestTimeouts.PollAsync(() => watcher.Revision >= before.Revision, because: "the watcher sees the PUT");
+
+        await redis.KillAsync();
+        await redis.StartAgainAsync();
+
+        using var cts = new CancellationTokenSource(TestTimeouts.Long);
+        using var keepAlive = a.Client.KeepAlive(cancellationToken: cts.Token);
+        KeepAliveResponse answer;
+        do
+        {
+            await keepAlive.RequestStream.WriteAsync(new KeepAliveRequest { LeaseId = before.LeaseId }, cts.Token);
+            Assert.True(await keepAlive.ResponseStream.MoveNext(cts.Token));
+            answer = keepAlive.ResponseStream.Current;
+            await Task.Delay(answer.Code == (int)StatusCode.Unavailable ? 100 : 0, cts.Token);
+        }
+        while (answer.Code == (int)StatusCode.Unavailable);
+        Assert.Equal((int)StatusCode.NotFound, answer.Code);
+        await keepAlive.RequestStream.CompleteAsync().WaitAsync(TestTimeouts.Long);
+
+        await TestTimeouts.PollAsync(() => watcher.Messages.Any(m => m.Kind == WatchResponseKind.Snapshot && m.Reset), because: "the watcher is reset to the empty state");
+        Assert.Empty(watcher.View());
+        var again = await a.Client.RegisterAsync(Instances.Register(ttlMs: 30_000), deadline: Deadline);
+        Assert.True(again.Revision > before.Revision, "revisions restart above every revision issued before");
+        Assert.True(again.LeaseId > before.LeaseId, "lease ids are never reused");
+        await TestTimeouts.PollAsync(() => watcher.View().ContainsKey("i-1"), because: "the watcher sees the new registration");
+    }
+
+    [Theory]
+    [InlineData("--Registry:Redis:KeyPrefix=x", "Configuration is required")]
+    [InlineData("--Registry:Redis:Configuration=127.0.0.1:1,notanoption=1", "not a valid")]
+    [InlineData("--Registry:Redis:Configuration=127.0.0.1:1,--Registry:Redis:KeyPrefix=a{b}", "KeyPrefix")]
+    public async Task Startup_InvalidRedisSettings_FailsNamingTheSetting(string setting, string expected)
+    {
+        var args = setting.Split(",--", 2) is [var first, var second] ? new[] { first, "--" + second } : [setting];
+        await using var app = RegistryApplication.Build(["--urls", "http://127.0.0.1:0", "--Registry:Store=redis", .. args]);
+
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => app.StartAsync().WaitAsync(TestTimeouts.Long));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
     private static async Task KeepAliveAsync(RegistryServer node, System.Collections.Concurrent.ConcurrentDictionary<string, long> leases, CancellationToken cancellationToken)

@@ -65,7 +65,7 @@ public sealed class RedisRegistryStoreTests(RedisServerFixture fixture)
             Assert.Equal(40, deletes.Count);
             Assert.All(deletes, e => Assert.Equal(ChangeKind.Delete, e.Kind));
             Assert.Equal(40, deletes.Select(e => e.Instance!.InstanceId).Distinct().Count());
-            Assert.Equal(0, (await stores[2].ScanLeasesAsync(10, Ct)).TotalLeases);
+            Assert.Equal(0, (await stores[2].ScanLeasesAsync(10, Ct).AsTask().WaitAsync(TestTimeouts.Long)).TotalLeases);
         }
         finally
         {
@@ -89,7 +89,7 @@ public sealed class RedisRegistryStoreTests(RedisServerFixture fixture)
         Assert.True(current > before.Revision, $"{current} must be above {before.Revision}");
         var batch = await store.ReadChangesAsync(before.Revision, 10, Ct).AsTask().WaitAsync(TestTimeouts.Long);
         Assert.True(batch.HistoryLost);
-        Assert.False((await store.RenewAsync(Ns, before.LeaseId, Ct)).Found);
+        Assert.False((await store.RenewAsync(Ns, before.LeaseId, Ct).AsTask().WaitAsync(TestTimeouts.Long)).Found);
         var again = await store.RegisterAsync(Ns, Record("orders", "a"), TimeSpan.FromSeconds(30), Ct).AsTask().WaitAsync(TestTimeouts.Long);
         Assert.True(again.LeaseId > before.LeaseId, "a lease id is never granted twice, not even by a flushed Redis");
     }
@@ -214,10 +214,10 @@ public sealed class RedisRegistryStoreTests(RedisServerFixture fixture)
         var snapshot = await store.GetSnapshotAsync(Ns, null, includeMappings: true, Ct).AsTask().WaitAsync(TestTimeouts.Long);
         Assert.Single(snapshot.Instances);
         Assert.Equal(2, snapshot.Mappings.Count);
-        Assert.Single((await store.ListAppsAsync("staging", Ct)).Apps);
-        Assert.Equal(["orders"], (await store.LookupServiceAsync(Ns, "shop.Carts", Ct)).Apps);
+        Assert.Single((await store.ListAppsAsync("staging", Ct).AsTask().WaitAsync(TestTimeouts.Long)).Apps);
+        Assert.Equal(["orders"], (await store.LookupServiceAsync(Ns, "shop.Carts", Ct).AsTask().WaitAsync(TestTimeouts.Long)).Apps);
         await TestTimeouts.PollAsync(async () => (await store.ScanLeasesAsync(10, Ct)).Lapsed.Count == 1, because: "the short lease lapses");
-        var lapsed = Assert.Single((await store.ScanLeasesAsync(10, Ct)).Lapsed);
+        var lapsed = Assert.Single((await store.ScanLeasesAsync(10, Ct).AsTask().WaitAsync(TestTimeouts.Long)).Lapsed);
         Assert.NotNull(await store.EvictAsync(lapsed, Ct).AsTask().WaitAsync(TestTimeouts.Long));
         Assert.NotNull(await store.DeregisterAsync("staging", "billing", "b", Ct).AsTask().WaitAsync(TestTimeouts.Long));
 

@@ -438,6 +438,6 @@ public abstract class RegistryStoreContractTests<TFixture> : IClassFixture<TFixt
     {
         var options = new RegistryOptions();
         configure?.Invoke(options);
-        return await _fixture.CreateStoreAsync(options, Time);
+        return new TimeoutStore(await _fixture.CreateStoreAsync(options, Time).AsTask().WaitAsync(TestTimeouts.Long));
     }
 }

@@ -1,0 +1,42 @@
+using Introspection.Registry.Stores;
+using Introspection.Registry.Tests.Infrastructure;
+
+namespace Introspection.Registry.Tests.Stores;
+
+/// <summary>
+/// Puts a timeout on every store call of the contract tests, so a store that talks to a server
+/// (Redis) fails a test instead of hanging it.
+/// </summary>
+internal sealed class TimeoutStore(IRegistryStore inner) : DelegatingStore(inner)
+{
+    private static readonly TimeSpan Timeout = TestTimeouts.Long;
+
+    public override ValueTask<RegisterResult> RegisterAsync(string ns, InstanceRecord instance, TimeSpan ttl, CancellationToken cancellationToken) => Limit(base.RegisterAsync(ns, instance, ttl, cancellationToken));
+
+    public override ValueTask<RenewResult> RenewAsync(string ns, long leaseId, CancellationToken cancellationToken) => Limit(base.RenewAsync(ns, leaseId, cancellationToken));
+
+    public override ValueTask<long?> UpdateInstanceAsync(string ns, string app, string instanceId, string? revision, IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken) => Limit(base.UpdateInstanceAsync(ns, app, instanceId, revision, labels, cancellationToken));
+
+    public override ValueTask<long?> DeregisterAsync(string ns, string app, string instanceId, CancellationToken cancellationToken) => Limit(base.DeregisterAsync(ns, app, instanceId, cancellationToken));
+
+    public override ValueTask<long> MapServicesAsync(string ns, string app, IReadOnlyList<string> services, CancellationToken cancellationToken) => Limit(base.MapServicesAsync(ns, app, services, cancellationToken));
+
+    public override ValueTask<AppsResult> ListAppsAsync(string ns, CancellationToken cancellationToken) => Limit(base.ListAppsAsync(ns, cancellationToken));
+
+    public override ValueTask<InstancesResult> ListInstancesAsync(string ns, string app, CancellationToken cancellationToken) => Limit(base.ListInstancesAsync(ns, app, cancellationToken));
+
+    public override ValueTask<LookupResult> LookupServiceAsync(string ns, string service, CancellationToken cancellationToken) => Limit(base.LookupServiceAsync(ns, service, cancellationToken));
+
+    public override ValueTask<StoreSnapshot> GetSnapshotAsync(string ns, IReadOnlySet<string>? apps, bool includeMappings, CancellationToken cancellationToken) => Limit(base.GetSnapshotAsync(ns, apps, includeMappings, cancellationToken));
+
+    public override ValueTask<long> GetRevisionAsync(CancellationToken cancellationToken) => Limit(base.GetRevisionAsync(cancellationToken));
+
+    public override ValueTask<ChangeBatch> ReadChangesAsync(long afterRevision, int maxEvents, CancellationToken cancellationToken) => Limit(base.ReadChangesAsync(afterRevision, maxEvents, cancellationToken));
+
+    public override ValueTask<LeaseScan> ScanLeasesAsync(int maxLapsed, CancellationToken cancellationToken) => Limit(base.ScanLeasesAsync(maxLapsed, cancellationToken));
+
+    public override ValueTask<long?> EvictAsync(LapsedLease lease, CancellationToken cancellationToken) => Limit(base.EvictAsync(lease, cancellationToken));
+
+    private static ValueTask<T> Limit<T>(ValueTask<T> call) =>
+        call.IsCompletedSuccessfully ? call : new ValueTask<T>(call.AsTask().WaitAsync(Timeout));
+}
