@@ -4,7 +4,7 @@ namespace Introspection.Bench.Load;
 
 /// <summary>
 /// The PNG of a sweep: registry stored bytes, watch bytes pushed and registry CPU seconds of both
-/// models against the instance count, on log axes (the two models differ by orders of magnitude).
+/// models against the instance count, both axes logarithmic (the two models differ by orders of magnitude).
 /// </summary>
 internal static class SweepPlot
 {
@@ -27,14 +27,10 @@ internal static class SweepPlot
             var (title, unit, value) = panels[k];
             AddSeries(plot, points, r => r.Full, value, "full model", Colors.FireBrick);
             AddSeries(plot, points, r => r.Introspection, value, "introspection", Colors.SteelBlue);
-            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-            {
-                MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-                IntegerTicksOnly = true,
-                LabelFormatter = y => FormatPower(Math.Pow(10, y)),
-            };
+            plot.Axes.Left.TickGenerator = LogTicks();
+            plot.Axes.Bottom.TickGenerator = LogTicks();
             plot.Title(title);
-            plot.XLabel("instances");
+            plot.XLabel("instances (log scale)");
             plot.YLabel(unit + " (log scale)");
             plot.ShowLegend(Alignment.UpperLeft);
         }
@@ -54,7 +50,7 @@ internal static class SweepPlot
                 continue;
             }
 
-            xs.Add(run.Instances);
+            xs.Add(Math.Log10(run.Instances));
             // Log axis: a zero would be -infinity, so floor at a value well below anything measured.
             ys.Add(Math.Log10(Math.Max(value(m.Total), 0.001)));
         }
@@ -70,6 +66,13 @@ internal static class SweepPlot
         scatter.LineWidth = 2;
         scatter.MarkerSize = 7;
     }
+
+    private static ScottPlot.TickGenerators.NumericAutomatic LogTicks() => new()
+    {
+        MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+        IntegerTicksOnly = true,
+        LabelFormatter = v => FormatPower(Math.Pow(10, v)),
+    };
 
     private static string FormatPower(double value) => value switch
     {
