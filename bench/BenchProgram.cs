@@ -1,14 +1,47 @@
 using BenchmarkDotNet.Running;
+using Introspection.Bench.Capacity;
+using Introspection.Bench.Load;
+using Introspection.Bench.Micro;
 
 namespace Introspection.Bench;
 
 /// <summary>Entry point: <c>load</c> and <c>capacity</c> run the load tools, anything else goes to BenchmarkDotNet.</summary>
 public static class BenchProgram
 {
-    /// <summary>Runs the benchmark switcher.</summary>
-    public static int Main(string[] args)
+    /// <summary>Runs <c>load</c>, <c>capacity</c>, or the BenchmarkDotNet switcher with the remaining arguments.</summary>
+    public static async Task<int> Main(string[] args)
     {
-        BenchmarkSwitcher.FromAssembly(typeof(BenchProgram).Assembly).Run(args);
-        return 0;
+        ArgumentNullException.ThrowIfNull(args);
+        using var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            // First Ctrl+C stops the run cleanly (children are ours to stop); the second kills us.
+            e.Cancel = !cts.IsCancellationRequested;
+            cts.Cancel();
+        };
+
+        try
+        {
+            switch (args.Length > 0 ? args[0] : "")
+            {
+                case "load":
+                    return await LoadCommand.RunAsync(args[1..], Console.Out, cts.Token).ConfigureAwait(false);
+                case "capacity":
+                    return await CapacityCommand.RunAsync(args[1..], Console.Out, cts.Token).ConfigureAwait(false);
+                default:
+                    BenchmarkSwitcher.FromAssembly(typeof(BenchProgram).Assembly).Run(args, BenchConfig.Create());
+                    return 0;
+            }
+        }
+        catch (ArgumentException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return 64;
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("cancelled").ConfigureAwait(false);
+            return 130;
+        }
     }
 }

@@ -1,0 +1,89 @@
+using Introspection.Bench.Infrastructure;
+
+namespace Introspection.Bench.Load;
+
+/// <summary>The <c>load</c> subcommand: see <see cref="LoadOptions.Usage"/>.</summary>
+internal static class LoadCommand
+{
+    public const string JsonFile = "load-results.json";
+    public const string CsvFile = "load-results.csv";
+    public const string MarkdownFile = "load-results.md";
+    public const string PlotFile = "load-sweep.png";
+
+    /// <returns>0 when every phase converged and the counts are what the scenario implies, 2 otherwise (results are written either way).</returns>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, CancellationToken ct)
+    {
+        var cl = new CommandArgs(args);
+        if (cl.GetBool("help", false))
+        {
+            await output.WriteLineAsync(LoadOptions.Usage).ConfigureAwait(false);
+            return 0;
+        }
+
+        var options = LoadOptions.Parse(cl);
+        cl.ThrowOnUnknown();
+        var outDir = Path.GetFullPath(options.OutDirectory);
+        Directory.CreateDirectory(outDir);
+        var report = new LoadReport
+        {
+            Command = "load " + string.Join(' ', args),
+            StartedUtc = DateTime.UtcNow,
+            Machine = MachineInfo.Current(),
+        };
+
+        var sizes = options.Sweep.Count > 0
+            ? options.Sweep.Select(n => Math.Max(1, n / options.Apps)).Distinct().ToList()
+            : [options.InstancesPerApp];
+        var healthy = true;
+        foreach (var instancesPerApp in sizes)
+        {
+            var run = new LoadRunResult
+            {
+                Instances = options.Apps * instancesPerApp,
+                Apps = options.Apps,
+                InstancesPerApp = instancesPerApp,
+                ServicesPerApp = options.ServicesPerApp,
+                ParamsPerService = options.ParamsPerService,
+                Consumers = options.Consumers,
+                AppsPerConsumer = options.AppsPerConsumer,
+                TtlMs = options.TtlMs,
+                ScaleStep = options.ScaleStepFor(instancesPerApp),
+            };
+            foreach (var model in options.Models)
+            {
+                var result = await new ScenarioRunner(options, model, instancesPerApp, outDir, output).RunAsync(ct).ConfigureAwait(false);
+                healthy &= result.Warnings.Count == 0;
+                if (model == ModelKind.Full)
+                {
+                    run.Full = result;
+                }
+                else
+                {
+                    run.Introspection = result;
+                }
+            }
+
+            if (run.Full is not null && run.Introspection is not null)
+            {
+                run.Ratios = LoadReport.Ratios(run.Full, run.Introspection);
+            }
+
+            report.Runs.Add(run);
+            await output.WriteLineAsync().ConfigureAwait(false);
+            await output.WriteLineAsync(LoadReport.RunMarkdown(run)).ConfigureAwait(false);
+            // Written after every size, so a long sweep that is stopped still leaves its results.
+            WriteFiles(report, outDir);
+        }
+
+        await output.WriteLineAsync($"results: {Path.Combine(outDir, JsonFile)}, {CsvFile}, {MarkdownFile}, {PlotFile}").ConfigureAwait(false);
+        return healthy ? 0 : 2;
+    }
+
+    private static void WriteFiles(LoadReport report, string outDir)
+    {
+        report.WriteJson(Path.Combine(outDir, JsonFile));
+        report.WriteCsv(Path.Combine(outDir, CsvFile));
+        File.WriteAllText(Path.Combine(outDir, MarkdownFile), $"<!-- {report.Command} -->\n\n" + report.ToMarkdown());
+        SweepPlot.Write(report.Runs, Path.Combine(outDir, PlotFile));
+    }
+}
