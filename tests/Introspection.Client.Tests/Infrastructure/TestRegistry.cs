@@ -1,3 +1,4 @@
+using Introspection.Registry.Tests.Redis;
 using Grpc.Net.Client;
 using Introspection.Protocol.Registry.V1;
 using Introspection.Registry;

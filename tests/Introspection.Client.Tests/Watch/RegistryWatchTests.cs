@@ -1,3 +1,4 @@
+using Introspection.Registry.Tests.Redis;
 using Grpc.Core;
 using Introspection.Client.Tests.Infrastructure;
 using Introspection.Protocol.Registry.V1;
