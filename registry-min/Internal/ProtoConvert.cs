@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Introspection.Protocol.Registry.V1;
 using Introspection.Registry.Stores;
 
@@ -6,6 +7,16 @@ namespace Introspection.Registry.Internal;
 /// <summary>Maps between the wire types and the store's records.</summary>
 internal static class ProtoConvert
 {
+    // Every watcher of a change used to build its own WatchEvent (and copy the labels) for the same
+    // ChangeEvent: with 1,000 watchers one change made 1,000 identical messages. The hub hands the
+    // same ChangeEvent instance to every watcher, so the wire form is built once and shared; a
+    // protobuf message that is never mutated again is safe to serialize from several streams at once.
+    // The table holds the message only as long as the history holds the event.
+    private static readonly ConditionalWeakTable<ChangeEvent, WatchEvent> s_wireEvents = new();
+
+    /// <summary>The wire form of <paramref name="change"/>, built once per event and shared by every watcher. Never mutate it.</summary>
+    public static WatchEvent ToSharedProto(ChangeEvent change) => s_wireEvents.GetValue(change, static c => ToProto(c));
+
     public static InstanceRecord ToRecord(Instance instance) =>
         new(instance.App, instance.InstanceId, instance.Host, instance.Port, instance.Revision, instance.Labels);
 

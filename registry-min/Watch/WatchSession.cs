@@ -164,7 +164,7 @@ internal sealed partial class WatchSession
         var response = new WatchResponse { Kind = WatchResponseKind.Delta };
         for (var i = start; i < start + count; i++)
         {
-            response.Events.Add(ProtoConvert.ToProto(events[i]));
+            response.Events.Add(ProtoConvert.ToSharedProto(events[i]));
         }
 
         response.Revision = count > 0 ? Math.Max(minimumRevision, events[start + count - 1].Revision) : minimumRevision;
