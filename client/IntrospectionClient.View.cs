@@ -309,7 +309,7 @@ public sealed partial class IntrospectionClient
             }
         }
 
-        var endpoints = new List<ServiceEndpoint>();
+        var endpoints = new List<InstanceEndpoint>();
         var seen = new HashSet<(string, int)>();
         var instanceCount = 0;
         var unknownMetadata = 0;
@@ -348,7 +348,7 @@ public sealed partial class IntrospectionClient
                 var port = service.Port != 0 ? service.Port : instance.Port;
                 if (seen.Add((instance.Host, port)))
                 {
-                    endpoints.Add(new ServiceEndpoint(instance.Host, port, name, instance.InstanceId, instance.Revision, instance.Labels));
+                    endpoints.Add(new InstanceEndpoint(instance.Host, port, name, instance.InstanceId, instance.Revision, instance.Labels));
                 }
             }
         }

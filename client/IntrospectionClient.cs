@@ -129,19 +129,19 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
     /// from memory.
     /// </summary>
     /// <exception cref="RpcException">UNAVAILABLE when no instance exposes the service; see <see cref="IntrospectionErrors"/>.</exception>
-    public ValueTask<IReadOnlyList<ServiceEndpoint>> ResolveAsync(ServiceTarget target, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<InstanceEndpoint>> ResolveAsync(ServiceTarget target, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var state = GetOrAddTarget(target);
         if (state.Current is { } current)
         {
-            return new ValueTask<IReadOnlyList<ServiceEndpoint>>(Unwrap(current));
+            return new ValueTask<IReadOnlyList<InstanceEndpoint>>(Unwrap(current));
         }
 
         return WaitForFirstAsync(state, cancellationToken);
 
-        static async ValueTask<IReadOnlyList<ServiceEndpoint>> WaitForFirstAsync(TargetState state, CancellationToken cancellationToken)
+        static async ValueTask<IReadOnlyList<InstanceEndpoint>> WaitForFirstAsync(TargetState state, CancellationToken cancellationToken)
         {
             var resolution = await state.FirstResult.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
             return Unwrap(state.Current ?? resolution);
@@ -149,7 +149,7 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Resolves a service by name (any group, any version, every app providing it).</summary>
-    public ValueTask<IReadOnlyList<ServiceEndpoint>> ResolveAsync(string service, CancellationToken cancellationToken = default) =>
+    public ValueTask<IReadOnlyList<InstanceEndpoint>> ResolveAsync(string service, CancellationToken cancellationToken = default) =>
         ResolveAsync(new ServiceTarget(service), cancellationToken);
 
     /// <summary>
@@ -176,7 +176,7 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
     /// <summary>Asks for the view to be re-evaluated (the gRPC resolver calls this when the channel asks for a refresh).</summary>
     public void Refresh() => RequestRecompute();
 
-    private static IReadOnlyList<ServiceEndpoint> Unwrap(ServiceResolution resolution) =>
+    private static IReadOnlyList<InstanceEndpoint> Unwrap(ServiceResolution resolution) =>
         resolution.Status.StatusCode == StatusCode.OK ? resolution.Endpoints : throw IntrospectionErrors.ToException(resolution.Status);
 
     private void EnsureStarted()
@@ -236,9 +236,9 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
         return state;
     }
 
-    internal static IReadOnlyList<ServiceEndpoint> ParseStaticEndpoints(string value)
+    internal static IReadOnlyList<InstanceEndpoint> ParseStaticEndpoints(string value)
     {
-        var endpoints = new List<ServiceEndpoint>();
+        var endpoints = new List<InstanceEndpoint>();
         foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!TryParseHostPort(part, out var host, out var port))
@@ -246,7 +246,7 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
                 throw new FormatException($"Static endpoint '{part}' is not host:port.");
             }
 
-            endpoints.Add(new ServiceEndpoint(host, port, string.Empty, string.Empty, string.Empty));
+            endpoints.Add(new InstanceEndpoint(host, port, string.Empty, string.Empty, string.Empty));
         }
 
         return endpoints;

@@ -5,7 +5,7 @@ namespace Introspection.Client;
 /// <summary>The current answer for one <see cref="ServiceTarget"/>: the endpoints to call, or why there are none.</summary>
 public sealed class ServiceResolution
 {
-    internal ServiceResolution(ServiceTarget target, IReadOnlyList<ServiceEndpoint> endpoints, Status status)
+    internal ServiceResolution(ServiceTarget target, IReadOnlyList<InstanceEndpoint> endpoints, Status status)
     {
         Target = target;
         Endpoints = endpoints;
@@ -16,7 +16,7 @@ public sealed class ServiceResolution
     public ServiceTarget Target { get; }
 
     /// <summary>Instances exposing the service (empty when <see cref="Status"/> is not OK).</summary>
-    public IReadOnlyList<ServiceEndpoint> Endpoints { get; }
+    public IReadOnlyList<InstanceEndpoint> Endpoints { get; }
 
     /// <summary>OK with endpoints; otherwise UNAVAILABLE with a detail naming the service (see <see cref="IntrospectionErrors"/>).</summary>
     public Status Status { get; }

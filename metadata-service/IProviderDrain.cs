@@ -1,4 +1,4 @@
-namespace Introspection.Metadata;
+namespace Introspection.Provider;
 
 /// <summary>
 /// The drain of a provider during graceful shutdown: the calls in flight and the background work

@@ -1,6 +1,6 @@
 using Introspection.Protocol.Metadata.V1;
 
-namespace Introspection.Metadata;
+namespace Introspection.Provider;
 
 /// <summary>The metadata this instance serves, rebuilt when its mapped services or options change.</summary>
 public interface IProviderMetadata

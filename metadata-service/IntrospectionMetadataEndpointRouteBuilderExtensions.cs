@@ -1,4 +1,4 @@
-using Introspection.Metadata.Internal;
+using Introspection.Provider.Internal;
 using Microsoft.AspNetCore.Routing;
 
 namespace Microsoft.AspNetCore.Builder;

@@ -1,4 +1,4 @@
-namespace Introspection.Metadata;
+namespace Introspection.Provider;
 
 /// <summary>
 /// Options of a provider instance, bound from the configuration section <see cref="SectionName"/>

@@ -1,5 +1,5 @@
-using Introspection.Metadata;
-using Introspection.Metadata.Internal;
+using Introspection.Provider;
+using Introspection.Provider.Internal;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,7 +18,7 @@ public static class IntrospectionProviderServiceCollectionExtensions
     /// graceful shutdown), the drain middleware, the <c>introspection-registration</c> and
     /// <c>introspection-serving</c> health checks, grpc.health.v1 (service
     /// <c>introspection.metadata.v1.MetadataService</c> answers SERVING until the shutdown begins)
-    /// and the <c>Introspection.Metadata</c> meter. Options bind from the configuration
+    /// and the <c>Introspection.Provider</c> meter. Options bind from the configuration
     /// section <c>Introspection:Provider</c>, then <paramref name="configure"/> runs. Also call
     /// <c>app.MapIntrospectionMetadata()</c>. Safe to call more than once.
     /// </summary>

@@ -1,4 +1,4 @@
-namespace Introspection.Metadata;
+namespace Introspection.Provider;
 
 /// <summary>
 /// Sets the group and version under which a gRPC service class is described in the metadata.

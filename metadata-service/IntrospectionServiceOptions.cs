@@ -1,4 +1,4 @@
-namespace Introspection.Metadata;
+namespace Introspection.Provider;
 
 /// <summary>Settings of one exposed gRPC service (an entry of <see cref="IntrospectionProviderOptions.Services"/>).</summary>
 public sealed class IntrospectionServiceOptions

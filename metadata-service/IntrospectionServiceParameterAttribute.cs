@@ -1,4 +1,4 @@
-namespace Introspection.Metadata;
+namespace Introspection.Provider;
 
 /// <summary>Adds one parameter to the metadata of a gRPC service class. Options override it.</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = true)]

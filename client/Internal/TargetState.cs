@@ -6,7 +6,7 @@ internal sealed class TargetState(ServiceTarget target)
     public ServiceTarget Target { get; } = target;
 
     /// <summary>Set for a target pinned by <see cref="IntrospectionClientOptions.StaticEndpoints"/>.</summary>
-    public IReadOnlyList<ServiceEndpoint>? Static { get; set; }
+    public IReadOnlyList<InstanceEndpoint>? Static { get; set; }
 
     /// <summary>The last published resolution (null until the first one is settled).</summary>
     public volatile ServiceResolution? Current;

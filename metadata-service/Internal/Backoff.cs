@@ -1,4 +1,4 @@
-namespace Introspection.Metadata.Internal;
+namespace Introspection.Provider.Internal;
 
 /// <summary>Exponential backoff with jitter: many instances losing one registry must not reconnect in lockstep.</summary>
 internal static class Backoff

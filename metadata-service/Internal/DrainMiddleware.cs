@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace Introspection.Metadata.Internal;
+namespace Introspection.Provider.Internal;
 
 /// <summary>
 /// Counts gRPC calls in flight and, once the instance drains, answers new ones with UNAVAILABLE

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 
-namespace Introspection.Metadata.Internal;
+namespace Introspection.Provider.Internal;
 
 /// <summary>Puts <see cref="DrainMiddleware"/> first in the pipeline, so every gRPC call is counted and refusable.</summary>
 internal sealed class DrainStartupFilter : IStartupFilter

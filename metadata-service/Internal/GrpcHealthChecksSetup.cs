@@ -2,7 +2,7 @@ using Grpc.AspNetCore.HealthChecks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
 
-namespace Introspection.Metadata.Internal;
+namespace Introspection.Provider.Internal;
 
 /// <summary>
 /// Maps grpc.health.v1 service <see cref="Microsoft.AspNetCore.Builder.IntrospectionMetadataEndpointRouteBuilderExtensions.HealthServiceName"/>

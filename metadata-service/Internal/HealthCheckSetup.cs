@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
-namespace Introspection.Metadata.Internal;
+namespace Introspection.Provider.Internal;
 
 /// <summary>Adds the registration and serving health checks once, however often AddIntrospectionProvider is called.</summary>
 internal sealed class HealthCheckSetup : IConfigureOptions<HealthCheckServiceOptions>

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace Introspection.Metadata.Internal;
+namespace Introspection.Provider.Internal;
 
 /// <summary>
 /// Raises <see cref="HostOptions.ShutdownTimeout"/> (default 30 s) to cover the provider's own

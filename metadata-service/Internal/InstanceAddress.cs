@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 
-namespace Introspection.Metadata.Internal;
+namespace Introspection.Provider.Internal;
 
 /// <summary>Works out the host and port to register from the options and the addresses the server listens on.</summary>
 internal static class InstanceAddress

@@ -1,4 +1,4 @@
-namespace Introspection.Metadata.Internal;
+namespace Introspection.Provider.Internal;
 
 /// <summary>What this instance tells a registry about itself: one immutable snapshot per revision/labels change.</summary>
 internal sealed record InstanceRegistration(

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 
-namespace Introspection.Metadata.Internal;
+namespace Introspection.Provider.Internal;
 
 /// <summary>Rejects options the registry would reject anyway, at startup and with the key to fix.</summary>
 internal sealed class IntrospectionProviderOptionsValidator : IValidateOptions<IntrospectionProviderOptions>

@@ -5,7 +5,7 @@ using Introspection.Protocol;
 using Introspection.Protocol.Metadata.V1;
 using Microsoft.AspNetCore.Http;
 
-namespace Introspection.Metadata.Internal;
+namespace Introspection.Provider.Internal;
 
 /// <summary>
 /// Builds <see cref="MetadataInfo"/> from the endpoints the app actually maps: grpc-dotnet puts a

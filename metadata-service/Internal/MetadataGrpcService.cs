@@ -2,7 +2,7 @@ using Grpc.Core;
 using Introspection.Protocol;
 using Introspection.Protocol.Metadata.V1;
 
-namespace Introspection.Metadata.Internal;
+namespace Introspection.Provider.Internal;
 
 /// <summary>Serves the instance's metadata by revision.</summary>
 internal sealed class MetadataGrpcService : MetadataService.MetadataServiceBase

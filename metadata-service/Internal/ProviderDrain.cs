@@ -1,4 +1,4 @@
-namespace Introspection.Metadata.Internal;
+namespace Introspection.Provider.Internal;
 
 /// <summary>Counts in-flight gRPC calls and tracked work, and flips the instance into refusing new calls.</summary>
 internal sealed class ProviderDrain : IProviderDrain, IDisposable

@@ -1,4 +1,4 @@
-namespace Introspection.Metadata.Internal;
+namespace Introspection.Provider.Internal;
 
 internal sealed partial class ProviderLifecycle
 {

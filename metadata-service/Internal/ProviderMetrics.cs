@@ -1,11 +1,11 @@
 using System.Diagnostics.Metrics;
 
-namespace Introspection.Metadata.Internal;
+namespace Introspection.Provider.Internal;
 
 /// <summary>The provider's instruments, on the meter <see cref="MeterName"/>.</summary>
 internal sealed class ProviderMetrics
 {
-    public const string MeterName = "Introspection.Metadata";
+    public const string MeterName = "Introspection.Provider";
 
     private readonly Counter<long> _registrations;
     private readonly Counter<long> _renewals;

@@ -1,4 +1,4 @@
-namespace Introspection.Metadata.Internal;
+namespace Introspection.Provider.Internal;
 
 /// <summary>Where the instance is in its lifecycle, for the health check.</summary>
 internal enum ProviderState

@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Introspection.Protocol.Registry.V1;
 
-namespace Introspection.Metadata.Internal;
+namespace Introspection.Provider.Internal;
 
 internal sealed partial class RegistryRegistration
 {

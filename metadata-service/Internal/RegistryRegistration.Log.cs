@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Introspection.Metadata.Internal;
+namespace Introspection.Provider.Internal;
 
 internal sealed partial class RegistryRegistration
 {

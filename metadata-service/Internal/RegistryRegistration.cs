@@ -3,7 +3,7 @@ using Grpc.Net.Client;
 using Introspection.Protocol.Registry.V1;
 using Microsoft.Extensions.Logging;
 
-namespace Introspection.Metadata.Internal;
+namespace Introspection.Provider.Internal;
 
 /// <summary>
 /// This instance's registration with one registry (one entry of

@@ -1,6 +1,6 @@
 using Introspection.Protocol.Metadata.V1;
 
-namespace Introspection.Metadata.Internal;
+namespace Introspection.Provider.Internal;
 
 /// <summary>
 /// The current metadata and the few it replaced. A consumer that read an older revision from the

@@ -1,6 +1,6 @@
 using Greeter.Contracts;
 using Grpc.Core;
-using Introspection.Metadata;
+using Introspection.Provider;
 using Microsoft.Extensions.Options;
 
 namespace Greeter.Provider;

@@ -1,5 +1,5 @@
 using Grpc.Core;
-using Introspection.Metadata;
+using Introspection.Provider;
 
 namespace Greeter.Provider;
 

@@ -1,7 +1,7 @@
 using Greeter.Contracts;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
-using Introspection.Metadata;
+using Introspection.Provider;
 using Introspection.Protocol.Metadata.V1;
 using Introspection.Protocol.Registry.V1;
 using Microsoft.AspNetCore.Builder;

@@ -12,7 +12,7 @@ public class IntrospectionResolverTests
         var labels = new Dictionary<string, string> { ["zone"] = "a" };
         var resolution = new ServiceResolution(
             new ServiceTarget("greet.Greeter"),
-            [new ServiceEndpoint("10.0.0.1", 5001, "greeter", "p1", "0", labels)],
+            [new InstanceEndpoint("10.0.0.1", 5001, "greeter", "p1", "0", labels)],
             Status.DefaultSuccess);
 
         var result = IntrospectionResolver.ToResult(resolution, roundRobin: true);

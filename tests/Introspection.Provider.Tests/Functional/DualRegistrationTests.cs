@@ -1,0 +1,56 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Net.Sockets;
+using Introspection.Provider.Tests.Infrastructure;
+using Introspection.Protocol.Metadata.V1;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+
+namespace Introspection.Provider.Tests.Functional;
+
+public sealed class DualRegistrationTests
+{
+    [Fact]
+    public async Task Start_TwoRegistries_RegisteredInBothEachWithItsOwnLeaseAndGoneFromBothOnStop()
+    {
+        await using var first = await RegistryServer.StartAsync();
+        await using var second = await RegistryServer.StartAsync();
+        await using var provider = await ProviderServer.StartAsync(first.Address, o => o.Registries.Add(second.Address.ToString()));
+        using var renewals = new MetricCollector<long>(provider.Get<IMeterFactory>(), "Introspection.Provider", "introspection.provider.renewals");
+
+        await Poll.UntilAsync(async () => (await first.InstancesAsync(ProviderServer.App)).Count == 1 && (await second.InstancesAsync(ProviderServer.App)).Count == 1, TestTimeouts.Short, "both registries hold the instance");
+        // Renewals flow to both registries: each keeps its own lease alive.
+        await Poll.UntilAsync(() => renewals.GetMeasurementSnapshot().Select(m => m.Tags["registry"]).Distinct().Count() == 2, TestTimeouts.Short, "both leases are renewed");
+
+        await provider.StopAsync();
+
+        Assert.Empty(await first.InstancesAsync(ProviderServer.App));
+        Assert.Empty(await second.InstancesAsync(ProviderServer.App));
+    }
+
+    [Fact]
+    public async Task Start_FirstAddressOfRegistryDead_RegistersThroughTheNextAddress()
+    {
+        using var reserve = new TcpListener(IPAddress.Loopback, 0);
+        reserve.Start();
+        var deadPort = ((IPEndPoint)reserve.LocalEndpoint).Port;
+        reserve.Stop();
+        await using var registry = await RegistryServer.StartAsync();
+
+        await using var provider = await ProviderServer.StartAsync(registry: null, o => o.Registries.Add($"http://127.0.0.1:{deadPort}, {registry.Address}"));
+
+        await Poll.UntilAsync(async () => (await registry.InstancesAsync(ProviderServer.App)).Count == 1, TestTimeouts.Short, "the provider registered through the live address");
+        Assert.Contains(provider.Logs.Entries, e => e.EventId.Id == 51 && e.Message.Contains($"127.0.0.1:{deadPort}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task GetMetadataInfo_Served_CountedByStatus()
+    {
+        await using var provider = await ProviderServer.StartAsync(registry: null);
+        using var requests = new MetricCollector<long>(provider.Get<IMeterFactory>(), "Introspection.Provider", "introspection.provider.metadata_requests");
+        var current = provider.Get<IProviderMetadata>().Current.Revision;
+
+        await provider.Metadata.GetMetadataInfoAsync(new GetMetadataInfoRequest { Revision = current }).ResponseAsync.WaitAsync(TestTimeouts.Short);
+
+        await Poll.UntilAsync(() => requests.GetMeasurementSnapshot().Any(m => (string?)m.Tags["status"] == "OK"), TestTimeouts.Short, "the request is counted");
+    }
+}
