@@ -2,7 +2,7 @@ using Introspection.Bench.Infrastructure;
 
 namespace Introspection.Bench.Load;
 
-/// <summary>The <c>load</c> subcommand: see <see cref="LoadOptions.Usage"/>.</summary>
+/// <summary>The <c>load</c> subcommand: its options are defined by <see cref="LoadCommandLine"/>.</summary>
 internal static class LoadCommand
 {
     public const string JsonFile = "load-results.json";
@@ -10,23 +10,28 @@ internal static class LoadCommand
     public const string MarkdownFile = "load-results.md";
     public const string PlotFile = "load-sweep.png";
 
-    /// <returns>0 when every phase converged and the counts are what the scenario implies, 2 otherwise (results are written either way).</returns>
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, CancellationToken ct)
-    {
-        var cl = new CommandArgs(args);
-        if (cl.GetBool("help", false))
-        {
-            await output.WriteLineAsync(LoadOptions.Usage).ConfigureAwait(false);
-            return 0;
-        }
+    /// <summary>Parses <paramref name="args"/> (what follows <c>load</c>) and runs the scenario; parse errors go to the console's error stream.</summary>
+    public static Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, CancellationToken ct) => RunAsync(args, output, Console.Error, ct);
 
-        var options = LoadOptions.Parse(cl);
-        cl.ThrowOnUnknown();
+    /// <returns>
+    /// 0 when every phase converged and the counts are what the scenario implies, 2 otherwise (results
+    /// are written either way); 0 for <c>--help</c>; <see cref="BenchCommandLine.UsageError"/> when the
+    /// arguments do not parse, with the reasons written to <paramref name="error"/>.
+    /// </returns>
+    public static Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        var commandLine = new LoadCommandLine();
+        commandLine.Command.SetAction((parse, token) => RunScenarioAsync(commandLine.Bind(parse), "load " + string.Join(' ', args), output, token));
+        return BenchCommandLine.InvokeAsync(commandLine.Command, args, output, error, ct);
+    }
+
+    private static async Task<int> RunScenarioAsync(LoadOptions options, string command, TextWriter output, CancellationToken ct)
+    {
         var outDir = Path.GetFullPath(options.OutDirectory);
         Directory.CreateDirectory(outDir);
         var report = new LoadReport
         {
-            Command = "load " + string.Join(' ', args),
+            Command = command,
             StartedUtc = DateTime.UtcNow,
             Machine = MachineInfo.Current(),
         };
