@@ -25,7 +25,7 @@ internal sealed class LoadOptions
           --models full,introspection   which models to run (default both)
           --out DIR                 where JSON, CSV, Markdown, PNG and registry logs go (default ./load-results)
           --registry-dll PATH       the registry to start (default: the one built beside the bench)
-          --registry-arg K=V        extra registry configuration, repeatable (e.g. Registry:Watch:CoalescingWindow=00:00:00)
+          --registry-arg K=V        extra registry configuration, repeatable (e.g. Introspection:Registry:Watch:CoalescingWindow=00:00:00)
           --registry-env K=V        environment of the registry process, repeatable (default DOTNET_TieredCompilation=0:
                                     code is compiled fully optimized at first use, so no phase pays for JIT tier-up)
         """;

@@ -2,17 +2,17 @@ namespace Introspection.Registry;
 
 /// <summary>
 /// Registry settings, bound from the configuration section <see cref="SectionName"/>
-/// (appsettings.json, environment <c>Registry__Leases__DefaultTtl</c>, command line
-/// <c>--Registry:Leases:DefaultTtl=00:00:10</c>).
+/// (appsettings.json, environment <c>Introspection__Registry__Leases__DefaultTtl</c>, command line
+/// <c>--Introspection:Registry:Leases:DefaultTtl=00:00:10</c>).
 /// </summary>
 public sealed class RegistryOptions
 {
-    /// <summary>The configuration section: <c>Registry</c>.</summary>
-    public const string SectionName = "Registry";
+    /// <summary>The configuration section: <c>Introspection:Registry</c> (beside <c>Introspection:Provider</c> and <c>Introspection:Client</c>).</summary>
+    public const string SectionName = "Introspection:Registry";
 
     /// <summary>
     /// The store: <c>memory</c> (default: embedded, single node, state lost on restart) or
-    /// <c>redis</c> (stateless registry nodes sharing one Redis; settings under <c>Registry:Redis</c>).
+    /// <c>redis</c> (stateless registry nodes sharing one Redis; settings under <c>Introspection:Registry:Redis</c>).
     /// </summary>
     public string Store { get; set; } = "memory";
 
@@ -21,7 +21,7 @@ public sealed class RegistryOptions
     /// KeepAlive streams are ended at once with UNAVAILABLE; this bounds clients that keep their
     /// side of a stream open regardless. Default 5 s. It becomes the host's
     /// <c>HostOptions.ShutdownTimeout</c>, whether set through configuration
-    /// (<c>Registry:ShutdownTimeout</c>) or the configure delegate of <c>AddIntrospectionRegistry</c>.
+    /// (<c>Introspection:Registry:ShutdownTimeout</c>) or the configure delegate of <c>AddIntrospectionRegistry</c>.
     /// </summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -1,14 +1,14 @@
 namespace Introspection.Registry.Stores.Redis;
 
 /// <summary>
-/// The Redis store (<c>Registry:Store=redis</c>), bound from the configuration section
-/// <see cref="SectionName"/> (<c>--Registry:Redis:Configuration=redis1:6379,redis2:6379</c>,
-/// environment <c>Registry__Redis__Configuration</c>).
+/// The Redis store (<c>Introspection:Registry:Store=redis</c>), bound from the configuration section
+/// <see cref="SectionName"/> (<c>--Introspection:Registry:Redis:Configuration=redis1:6379,redis2:6379</c>,
+/// environment <c>Introspection__Registry__Redis__Configuration</c>).
 /// </summary>
 public sealed class RegistryRedisOptions
 {
-    /// <summary>The configuration section: <c>Registry:Redis</c>.</summary>
-    public const string SectionName = "Registry:Redis";
+    /// <summary>The configuration section: <c>Introspection:Registry:Redis</c>.</summary>
+    public const string SectionName = "Introspection:Registry:Redis";
 
     /// <summary>
     /// A StackExchange.Redis configuration string: endpoints plus options, e.g.

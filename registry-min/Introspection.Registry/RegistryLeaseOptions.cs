@@ -18,6 +18,6 @@ public sealed class RegistryLeaseOptions
     /// <summary>Most leases evicted by one sweep (the rest wait for the next). Default 10000.</summary>
     public int MaxEvictionsPerSweep { get; set; } = 10_000;
 
-    /// <summary>Registry-initiated health probe before eviction (off by default). Section <c>Registry:Leases:Probe</c>.</summary>
+    /// <summary>Registry-initiated health probe before eviction (off by default). Section <c>Introspection:Registry:Leases:Probe</c>.</summary>
     public RegistryProbeOptions Probe { get; set; } = new();
 }

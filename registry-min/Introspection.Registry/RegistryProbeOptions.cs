@@ -5,7 +5,7 @@ namespace Introspection.Registry;
 /// side checks"): a lapsed lease is first probed on the instance's own <c>grpc.health.v1</c>
 /// endpoint (<c>Health/Check</c> for <see cref="ServiceName"/> on <c>http://host:port</c>). SERVING
 /// renews the lease through the store; anything else, a timeout or an unreachable port evicts it as
-/// before. Bound from <c>Registry:Leases:Probe</c>.
+/// before. Bound from <c>Introspection:Registry:Leases:Probe</c>.
 /// </summary>
 public sealed class RegistryProbeOptions
 {

@@ -9,11 +9,12 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class RedisStoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Makes <c>Registry:Store=redis</c> available: <see cref="RegistryRedisOptions"/> bound from
-    /// <c>Registry:Redis</c> (validated at startup when the store is redis) and the store itself,
-    /// keyed <c>redis</c>. Safe to call twice.
+    /// Makes <c>Introspection:Registry:Store=redis</c> available: <see cref="RegistryRedisOptions"/> bound from
+    /// <c>Introspection:Registry:Redis</c> (validated at startup when the store is redis) and the store itself,
+    /// keyed <c>redis</c>. Call it beside <c>AddIntrospectionRegistry</c> (either order); only then does
+    /// this assembly (and StackExchange.Redis) load. Safe to call twice.
     /// </summary>
-    public static IServiceCollection AddIntrospectionRedisStore(this IServiceCollection services, Action<RegistryRedisOptions>? configure = null)
+    public static IServiceCollection AddIntrospectionRegistryRedisStore(this IServiceCollection services, Action<RegistryRedisOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         var options = services.AddOptions<RegistryRedisOptions>().BindConfiguration(RegistryRedisOptions.SectionName).ValidateOnStart();

@@ -6,7 +6,7 @@ namespace Introspection.Registry.Stores;
 /// <param name="Namespace">The namespace the change belongs to.</param>
 /// <param name="Instance">Put: the full new record. Delete: the last record (app and instance id at least). Null for mappings.</param>
 /// <param name="Mapping">MappingPut / MappingDelete: the pair. Null for instances.</param>
-internal sealed record ChangeEvent(
+public sealed record ChangeEvent(
     long Revision,
     ChangeKind Kind,
     string Namespace,

@@ -16,7 +16,7 @@ internal sealed class RegistryRedisOptionsValidator(IOptions<RegistryOptions> re
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(options.Configuration))
         {
-            errors.Add($"{RegistryRedisOptions.SectionName}:Configuration is required when Registry:Store is redis (e.g. 127.0.0.1:6379).");
+            errors.Add($"{RegistryRedisOptions.SectionName}:Configuration is required when Introspection:Registry:Store is redis (e.g. 127.0.0.1:6379).");
         }
         else
         {

@@ -6,4 +6,4 @@ namespace Introspection.Registry.Stores;
 /// <param name="App">The app of the instance the lease keeps alive.</param>
 /// <param name="InstanceId">The instance the lease keeps alive.</param>
 /// <param name="ExpiredAt">When it lapsed (store clock).</param>
-internal sealed record LapsedLease(string Namespace, long LeaseId, string App, string InstanceId, DateTimeOffset ExpiredAt);
+public sealed record LapsedLease(string Namespace, long LeaseId, string App, string InstanceId, DateTimeOffset ExpiredAt);

@@ -19,7 +19,7 @@ namespace Introspection.Registry.Stores;
 /// <see cref="RegistryStoreUnavailableException"/>; nothing is answered from stale state.</item>
 /// </list>
 /// </remarks>
-internal interface IRegistryStore
+public interface IRegistryStore
 {
     /// <summary>Short name for logs and metrics tags ("memory", "redis").</summary>
     string Name { get; }

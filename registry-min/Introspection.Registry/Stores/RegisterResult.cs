@@ -4,4 +4,4 @@ namespace Introspection.Registry.Stores;
 /// <param name="LeaseId">The new lease; positive, unique in the store, never reused (not even across restarts of a memory store).</param>
 /// <param name="Ttl">The TTL granted.</param>
 /// <param name="Revision">Revision of the PUT event.</param>
-internal readonly record struct RegisterResult(long LeaseId, TimeSpan Ttl, long Revision);
+public readonly record struct RegisterResult(long LeaseId, TimeSpan Ttl, long Revision);

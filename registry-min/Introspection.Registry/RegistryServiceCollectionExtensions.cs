@@ -19,12 +19,15 @@ public static class RegistryServiceCollectionExtensions
     /// <summary>The grpc.health.v1 service name that reports NOT_SERVING while self-preservation pauses eviction.</summary>
     public const string EvictionHealthServiceName = "introspection.registry.v1.Registry.Eviction";
 
+    /// <summary>The <c>Introspection:Registry:Store</c> name of the built-in in-memory store (the default).</summary>
+    public const string MemoryStoreName = "memory";
+
     /// <summary>The grpc.health.v1 service name of the registry itself (SERVING while its store answers).</summary>
     public const string RegistryHealthServiceName = "introspection.registry.v1.Registry";
 
     /// <summary>
     /// Adds the registry: options bound from the <c>Registry</c> section (validated at startup), the
-    /// store named by <c>Registry:Store</c>, the lease sweeper, the watch fan-out, gRPC, grpc.health.v1,
+    /// store named by <c>Introspection:Registry:Store</c>, the lease sweeper, the watch fan-out, gRPC, grpc.health.v1,
     /// reflection and the <c>Introspection.Registry</c> meter. Safe to call twice.
     /// </summary>
     public static IServiceCollection AddIntrospectionRegistry(this IServiceCollection services, Action<RegistryOptions>? configure = null)
@@ -56,15 +59,15 @@ public static class RegistryServiceCollectionExtensions
         });
         services.AddMetrics();
 
-        // Stores register under their Registry:Store name; a new store adds its own keyed
-        // registration (e.g. "redis") and nothing else changes.
-        services.TryAddKeyedSingleton<IRegistryStore, MemoryRegistryStore>("memory");
-        services.AddIntrospectionRedisStore();
+        // Stores register under their Introspection:Registry:Store name; another store (e.g. "redis",
+        // AddIntrospectionRegistryRedisStore in Introspection.Registry.Redis) adds its own keyed
+        // registration and nothing else changes, so this library never loads a store's client.
+        services.TryAddKeyedSingleton<IRegistryStore, MemoryRegistryStore>(MemoryStoreName);
         services.TryAddSingleton(static sp =>
         {
             var name = sp.GetRequiredService<IOptions<RegistryOptions>>().Value.Store;
             return sp.GetKeyedService<IRegistryStore>(name.ToLowerInvariant())
-                ?? throw new InvalidOperationException($"Registry:Store '{name}' is not a known store (known: memory, redis).");
+                ?? throw new InvalidOperationException($"Introspection:Registry:Store '{name}' is not a known store (known: memory; redis once AddIntrospectionRegistryRedisStore is called, which the registry host does).");
         });
 
         services.TryAddSingleton<RegistryMetrics>();

@@ -8,7 +8,7 @@ namespace Introspection.Registry.Stores;
 /// <param name="Revision">Metadata revision.</param>
 /// <param name="Labels">Small labels; an ordinal-sorted copy owned by the record.</param>
 /// <param name="ModRevision">Registry revision of the change that last wrote the record (0 on input).</param>
-internal sealed record InstanceRecord(
+public sealed record InstanceRecord(
     string App,
     string InstanceId,
     string Host,

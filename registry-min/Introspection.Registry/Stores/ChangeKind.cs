@@ -1,7 +1,7 @@
 namespace Introspection.Registry.Stores;
 
 /// <summary>What one <see cref="ChangeEvent"/> did.</summary>
-internal enum ChangeKind
+public enum ChangeKind
 {
     /// <summary>An instance was added or changed.</summary>
     Put = 1,
