@@ -8,8 +8,8 @@ namespace Introspection.Registry.Internal;
 /// </summary>
 internal sealed class RegistryMetrics
 {
-    /// <summary>The meter name to listen to (OpenTelemetry: <c>AddMeter("Introspection.Registry")</c>).</summary>
-    public const string MeterName = "Introspection.Registry";
+    /// <summary>The meter name to listen to; public as <see cref="RegistryMetricNames.MeterName"/>.</summary>
+    public const string MeterName = RegistryMetricNames.MeterName;
 
     private readonly Counter<long> _registrations;
     private readonly Counter<long> _renewals;
@@ -28,9 +28,9 @@ internal sealed class RegistryMetrics
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         var meter = meterFactory.Create(MeterName);
-        meter.CreateObservableGauge("introspection.registry.instances", () => Volatile.Read(ref _leases), "{instance}", "Registered instances (one lease each), as of the last sweep.");
+        meter.CreateObservableGauge(RegistryMetricNames.Instances, () => Volatile.Read(ref _leases), "{instance}", "Registered instances (one lease each), as of the last sweep.");
         meter.CreateObservableGauge(
-            "introspection.registry.leases",
+            RegistryMetricNames.Leases,
             () => new[]
             {
                 new Measurement<long>(Volatile.Read(ref _leases) - Volatile.Read(ref _lapsedLeases), new KeyValuePair<string, object?>("state", "live")),
@@ -38,16 +38,16 @@ internal sealed class RegistryMetrics
             },
             "{lease}",
             "Leases by state, as of the last sweep (lapsed: expired but not evicted yet).");
-        meter.CreateObservableGauge("introspection.registry.self_preservation", () => Volatile.Read(ref _selfPreservation), null, "1 while eviction is paused by self-preservation.");
-        _registrations = meter.CreateCounter<long>("introspection.registry.registrations", "{registration}", "Successful Register calls.");
-        _renewals = meter.CreateCounter<long>("introspection.registry.renewals", "{renewal}", "KeepAlive renewals, by result.");
-        _expirations = meter.CreateCounter<long>("introspection.registry.expirations", "{lease}", "Leases evicted because they lapsed.");
-        _watchers = meter.CreateUpDownCounter<long>("introspection.registry.watchers", "{watcher}", "Open Watch streams on this node.");
-        _eventsPushed = meter.CreateCounter<long>("introspection.registry.events_pushed", "{event}", "Watch events written to watchers (snapshot records included).");
-        _bytesPushed = meter.CreateCounter<long>("introspection.registry.bytes_pushed", "By", "Bytes of Watch messages written to watchers.");
-        _probes = meter.CreateCounter<long>("introspection.registry.probes", "{probe}", "Health probes of lapsed instances before eviction, by result (serving, not_serving, timeout, unreachable).");
-        _probeExtensions = meter.CreateCounter<long>("introspection.registry.probe_extensions", "{lease}", "Lapsed leases renewed by the registry because the instance's probe answered SERVING.");
-        _watchResets = meter.CreateCounter<long>("introspection.registry.watch_resets", "{snapshot}", "Reset snapshots sent (history lost or watcher overflow).");
+        meter.CreateObservableGauge(RegistryMetricNames.SelfPreservation, () => Volatile.Read(ref _selfPreservation), null, "1 while eviction is paused by self-preservation.");
+        _registrations = meter.CreateCounter<long>(RegistryMetricNames.Registrations, "{registration}", "Successful Register calls.");
+        _renewals = meter.CreateCounter<long>(RegistryMetricNames.Renewals, "{renewal}", "KeepAlive renewals, by result.");
+        _expirations = meter.CreateCounter<long>(RegistryMetricNames.Expirations, "{lease}", "Leases evicted because they lapsed.");
+        _watchers = meter.CreateUpDownCounter<long>(RegistryMetricNames.Watchers, "{watcher}", "Open Watch streams on this node.");
+        _eventsPushed = meter.CreateCounter<long>(RegistryMetricNames.EventsPushed, "{event}", "Watch events written to watchers (snapshot records included).");
+        _bytesPushed = meter.CreateCounter<long>(RegistryMetricNames.BytesPushed, "By", "Bytes of Watch messages written to watchers.");
+        _probes = meter.CreateCounter<long>(RegistryMetricNames.Probes, "{probe}", "Health probes of lapsed instances before eviction, by result (serving, not_serving, timeout, unreachable).");
+        _probeExtensions = meter.CreateCounter<long>(RegistryMetricNames.ProbeExtensions, "{lease}", "Lapsed leases renewed by the registry because the instance's probe answered SERVING.");
+        _watchResets = meter.CreateCounter<long>(RegistryMetricNames.WatchResets, "{snapshot}", "Reset snapshots sent (history lost or watcher overflow).");
     }
 
     public bool SelfPreservationActive => Volatile.Read(ref _selfPreservation) == 1;
