@@ -170,11 +170,24 @@ internal sealed partial class RedisRegistryStore : IRegistryStore, IAsyncDisposa
 
             // With AbortOnConnectFail=false this returns even when Redis is down and keeps reconnecting
             // in the background; calls meanwhile fail fast and answer UNAVAILABLE.
-            var connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
+            // The connection is made lazily, by whichever request comes first: without SuppressFlow
+            // the multiplexer's own timers and the heartbeat below would capture that request's
+            // ExecutionContext (its Activity, AsyncLocals) and keep it alive for the process lifetime.
+            Task<ConnectionMultiplexer> connecting;
+            using (ExecutionContext.SuppressFlow())
+            {
+                connecting = Task.Run(() => ConnectionMultiplexer.ConnectAsync(configuration), CancellationToken.None);
+            }
+
+            var connection = await connecting.ConfigureAwait(false);
             connection.ConnectionFailed += (_, e) => Log.ConnectionFailed(_logger, e.EndPoint?.ToString(), e.FailureType, e.Exception);
             connection.ConnectionRestored += (_, e) => Log.ConnectionRestored(_logger, e.EndPoint?.ToString());
             Volatile.Write(ref _connection, connection);
-            _heartbeat = Task.Run(() => RunHeartbeatAsync(_disposing.Token), CancellationToken.None);
+            using (ExecutionContext.SuppressFlow())
+            {
+                _heartbeat = Task.Run(() => RunHeartbeatAsync(_disposing.Token), CancellationToken.None);
+            }
+
             return connection;
         }
         finally

@@ -22,12 +22,20 @@ internal class InstanceProber : IDisposable
     internal static readonly TimeSpan PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30);
 
     private readonly RegistryProbeOptions _options;
+    private readonly TimeProvider _timeProvider;
     private readonly SocketsHttpHandler _handler;
 
     public InstanceProber(IOptions<RegistryOptions> options)
+        : this(options, TimeProvider.System)
+    {
+    }
+
+    public InstanceProber(IOptions<RegistryOptions> options, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
         _options = options.Value.Leases.Probe;
+        _timeProvider = timeProvider;
         _handler = new SocketsHttpHandler
         {
             ConnectTimeout = _options.Timeout,
@@ -51,13 +59,22 @@ internal class InstanceProber : IDisposable
             MaxRetryAttempts = 0,
         });
         var client = new Health.HealthClient(channel);
+
+        // The timeout runs on the injected clock, not as a gRPC deadline: grpc-dotnet measures
+        // deadlines against the system clock, so a DateTime deadline would ignore the TimeProvider
+        // (and jump with wall-clock changes). Expiry cancels the call, reported as a timeout.
+        using var timeout = new CancellationTokenSource(_options.Timeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
             var response = await client.CheckAsync(
                 new HealthCheckRequest { Service = RegistryProbeOptions.ServiceName },
-                deadline: DateTime.UtcNow + _options.Timeout,
-                cancellationToken: cancellationToken).ConfigureAwait(false);
+                cancellationToken: linked.Token).ConfigureAwait(false);
             return response.Status == HealthCheckResponse.Types.ServingStatus.Serving ? ProbeOutcome.Serving : ProbeOutcome.NotServing;
+        }
+        catch (Exception ex) when (ex is RpcException or OperationCanceledException && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return ProbeOutcome.Timeout;
         }
         catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
         {
