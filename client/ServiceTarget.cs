@@ -237,7 +237,7 @@ public sealed record ServiceTarget
         {
             if (!WireContract.IsServiceChar(c))
             {
-                return $"the service name '{service}' contains '{c}'; a full gRPC service name uses [A-Za-z0-9._] (e.g. greet.Greeter).";
+                return $"the service name '{service}' contains '{c}'; a full gRPC service name uses {WireContract.ServiceCharset} (e.g. greet.Greeter).";
             }
         }
 
@@ -257,7 +257,7 @@ public sealed record ServiceTarget
             {
                 if (!WireContract.IsNameChar(c))
                 {
-                    return $"the app name '{app}' contains '{c}'; app names use [A-Za-z0-9._:-].";
+                    return $"the app name '{app}' contains '{c}'; app names use {WireContract.NameCharset}.";
                 }
             }
         }
