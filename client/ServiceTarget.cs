@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
+using Introspection.Protocol;
 
 namespace Introspection.Client;
 
@@ -12,8 +13,10 @@ public sealed record ServiceTarget
     /// <summary>The URI scheme handled by the Introspection gRPC resolver.</summary>
     public const string Scheme = "introspect";
 
-    private const int MaxServiceLength = 256;
-    private const int MaxNameLength = 128;
+    // Service and app follow the wire contract; group and version are not registry fields (they
+    // come from the providers' metadata) and only share the app name's length as a sanity cap.
+    private const int MaxServiceLength = WireContract.MaxServiceBytes;
+    private const int MaxNameLength = WireContract.MaxAppBytes;
 
     /// <summary>Creates a target, validating every part.</summary>
     /// <exception cref="ArgumentException">A part is malformed; the message names it.</exception>
@@ -232,9 +235,9 @@ public sealed record ServiceTarget
 
         foreach (var c in service)
         {
-            if (!char.IsAsciiLetterOrDigit(c) && c != '.' && c != '_')
+            if (!WireContract.IsServiceChar(c))
             {
-                return $"the service name '{service}' contains '{c}'; a full gRPC service name uses [A-Za-z0-9._] (e.g. greet.Greeter).";
+                return $"the service name '{service}' contains '{c}'; a full gRPC service name uses {WireContract.ServiceCharset} (e.g. greet.Greeter).";
             }
         }
 
@@ -252,9 +255,9 @@ public sealed record ServiceTarget
 
             foreach (var c in app)
             {
-                if (!char.IsAsciiLetterOrDigit(c) && c is not ('.' or '_' or ':' or '-'))
+                if (!WireContract.IsNameChar(c))
                 {
-                    return $"the app name '{app}' contains '{c}'; app names use [A-Za-z0-9._:-].";
+                    return $"the app name '{app}' contains '{c}'; app names use {WireContract.NameCharset}.";
                 }
             }
         }

@@ -9,7 +9,7 @@ public static class IntrospectionMetadataEndpointRouteBuilderExtensions
     /// <summary>
     /// The grpc.health.v1 service name that answers SERVING while the instance serves and
     /// NOT_SERVING once its graceful shutdown (or a failed startup) begins. A registry with
-    /// <c>Registry:Leases:Probe:Enabled</c> checks it before evicting a lapsed lease. It does not
+    /// <c>Introspection:Registry:Leases:Probe:Enabled</c> checks it before evicting a lapsed lease. It does not
     /// depend on the registrations: failing renewals are exactly when the registry asks.
     /// </summary>
     public const string HealthServiceName = "introspection.metadata.v1.MetadataService";

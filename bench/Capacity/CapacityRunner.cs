@@ -50,15 +50,15 @@ internal sealed class CapacityRunner
             var args = new List<string>
             {
                 // Leases long enough that none lapses during the run: expiry is not what is measured here.
-                "--Registry:Leases:MaxTtl=00:10:00",
+                "--Introspection:Registry:Leases:MaxTtl=00:10:00",
                 "--Kestrel:Limits:Http2:MaxStreamsPerConnection=10000",
                 // The fan-out test holds every watcher's queue: keep the default, but make room for a burst.
             };
             if (_store == "redis")
             {
                 redis = await RedisProcess.StartAsync(timeout.Token).ConfigureAwait(false);
-                args.Add("--Registry:Store=redis");
-                args.Add("--Registry:Redis:Configuration=" + redis.Configuration);
+                args.Add("--Introspection:Registry:Store=redis");
+                args.Add("--Introspection:Registry:Redis:Configuration=" + redis.Configuration);
             }
 
             args.AddRange(_options.RegistryArgs);

@@ -1,6 +1,6 @@
 namespace Introspection.Bench.Infrastructure;
 
-/// <summary>Finds the built registry (<c>Introspection.Registry.dll</c>) to start as a separate process.</summary>
+/// <summary>Finds the built registry host (<c>Introspection.Registry.Host.dll</c>) to start as a separate process.</summary>
 internal static class RegistryLocator
 {
     public static string Find(string? explicitPath)
@@ -19,15 +19,15 @@ internal static class RegistryLocator
             return Path.GetFullPath(fromEnvironment);
         }
 
-        // The bench references the registry project, so the build copies the registry's dll,
+        // The bench references the registry host project, so the build copies the host's dll,
         // runtimeconfig and deps next to ours: the same code the bench was built against.
-        var beside = Path.Combine(AppContext.BaseDirectory, "Introspection.Registry.dll");
+        var beside = Path.Combine(AppContext.BaseDirectory, "Introspection.Registry.Host.dll");
         if (File.Exists(beside) && File.Exists(Path.ChangeExtension(beside, ".runtimeconfig.json")))
         {
             return beside;
         }
 
         throw new FileNotFoundException(
-            "Introspection.Registry.dll with its runtimeconfig was not found beside the bench; build registry-min and pass --registry-dll PATH");
+            "Introspection.Registry.Host.dll with its runtimeconfig was not found beside the bench; build registry-min/Introspection.Registry.Host and pass --registry-dll PATH");
     }
 }

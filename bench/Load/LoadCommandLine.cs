@@ -44,7 +44,7 @@ internal sealed class LoadCommandLine
             text => $"--models: unknown model in '{text}' (full, introspection)");
         Out = BenchOption.String("--out", "where JSON, CSV, Markdown, PNG and registry logs go", "DIR", defaults.OutDirectory);
         RegistryDll = BenchOption.OptionalString("--registry-dll", "the registry to start", "PATH", "the one built beside the bench");
-        RegistryArgs = BenchOption.ConfigArgs("--registry-arg", "extra registry configuration, repeatable (e.g. Registry:Watch:CoalescingWindow=00:00:00)");
+        RegistryArgs = BenchOption.ConfigArgs("--registry-arg", "extra registry configuration, repeatable (e.g. Introspection:Registry:Watch:CoalescingWindow=00:00:00)");
         RegistryEnvironment = BenchOption.Environment(
             "--registry-env",
             "environment of the registry process, repeatable, laid over the default (DOTNET_TieredCompilation=0: code is compiled " +

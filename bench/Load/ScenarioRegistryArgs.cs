@@ -8,16 +8,16 @@ internal static class ScenarioRegistryArgs
         var args = new List<string>
         {
             // The scenario compresses time: TTLs of a few seconds stand for the usual tens of seconds.
-            "--Registry:Leases:MinTtl=00:00:00.500",
+            "--Introspection:Registry:Leases:MinTtl=00:00:00.500",
             // Thousands of KeepAlive/Watch streams; the client also opens extra connections when needed.
             "--Kestrel:Limits:Http2:MaxStreamsPerConnection=10000",
         };
         if (model == ModelKind.Full)
         {
             // The full model stores every parameter as labels: lift the caps that keep the registry minimal.
-            args.Add("--Registry:Limits:MaxLabels=1024");
-            args.Add("--Registry:Limits:MaxLabelBytes=1048576");
-            args.Add("--Registry:Limits:MaxLabelValueBytes=65536");
+            args.Add("--Introspection:Registry:Limits:MaxLabels=1024");
+            args.Add("--Introspection:Registry:Limits:MaxLabelBytes=1048576");
+            args.Add("--Introspection:Registry:Limits:MaxLabelValueBytes=65536");
         }
 
         args.AddRange(options.RegistryArgs);

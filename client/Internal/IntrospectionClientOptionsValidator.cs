@@ -1,3 +1,4 @@
+using Introspection.Protocol;
 using Microsoft.Extensions.Options;
 
 namespace Introspection.Client.Internal;
@@ -58,9 +59,9 @@ internal sealed class IntrospectionClientOptionsValidator : IValidateOptions<Int
             }
         }
 
-        if (options.Namespace is null || options.Namespace.Length > 63 || options.Namespace.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not ('.' or '_' or '-')))
+        if (options.Namespace is null || !WireContract.TryValidateNamespace($"{Prefix}Namespace", options.Namespace, out _))
         {
-            errors.Add($"{Prefix}Namespace: '{options.Namespace}' must be empty or 1..63 characters of [A-Za-z0-9._-].");
+            errors.Add($"{Prefix}Namespace: '{options.Namespace}' must be empty or 1..{WireContract.MaxNamespaceBytes} characters of {WireContract.NamespaceCharset}.");
         }
 
         Positive(options.StartupTimeout, nameof(options.StartupTimeout));

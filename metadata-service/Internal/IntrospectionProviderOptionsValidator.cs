@@ -1,4 +1,5 @@
 using System.Net;
+using Introspection.Protocol;
 using Microsoft.Extensions.Options;
 
 namespace Introspection.Provider.Internal;
@@ -13,19 +14,20 @@ internal sealed class IntrospectionProviderOptionsValidator : IValidateOptions<I
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
 
-        if (options.App is { Length: > 0 } app && !IsName(app, 128, allowColon: true))
+        // The registry's own rules (WireContract), so a name it would reject fails here, at startup.
+        if (options.App is { Length: > 0 } app && !WireContract.TryValidateApp($"{Section}:App", app, out var appError))
         {
-            errors.Add($"{Section}:App '{app}' must be 1..128 characters of [A-Za-z0-9._:-].");
+            errors.Add(appError);
         }
 
-        if (options.Namespace.Length > 0 && !IsName(options.Namespace, 63, allowColon: false))
+        if (!WireContract.TryValidateNamespace($"{Section}:Namespace", options.Namespace, out var namespaceError))
         {
-            errors.Add($"{Section}:Namespace '{options.Namespace}' must be 1..63 characters of [A-Za-z0-9._-] (empty = default).");
+            errors.Add(namespaceError);
         }
 
-        if (options.InstanceId is { Length: > 0 } id && !IsName(id, 200, allowColon: true))
+        if (options.InstanceId is { Length: > 0 } id && !WireContract.TryValidateInstanceId($"{Section}:InstanceId", id, out var idError))
         {
-            errors.Add($"{Section}:InstanceId '{id}' must be 1..200 characters of [A-Za-z0-9._:-].");
+            errors.Add(idError);
         }
 
         if (options.Host is { Length: > 0 } host)
@@ -34,15 +36,15 @@ internal sealed class IntrospectionProviderOptionsValidator : IValidateOptions<I
             {
                 errors.Add($"{Section}:Host '{host}' is a wildcard address; register an address other hosts can dial (e.g. the pod IP).");
             }
-            else if (host.Length > 253 || (!IPAddress.TryParse(host, out _) && Uri.CheckHostName(host) != UriHostNameType.Dns))
+            else if (!WireContract.TryValidateHost($"{Section}:Host", host, out var hostError))
             {
-                errors.Add($"{Section}:Host '{host}' is neither an IP literal nor a DNS name.");
+                errors.Add(hostError);
             }
         }
 
-        if (options.Port is int port && port is < 1 or > 65535)
+        if (options.Port is int port && !WireContract.TryValidatePort($"{Section}:Port", port, out var portError))
         {
-            errors.Add($"{Section}:Port {port} must be 1..65535.");
+            errors.Add(portError);
         }
 
         for (var i = 0; i < options.Registries.Count; i++)
@@ -65,9 +67,9 @@ internal sealed class IntrospectionProviderOptionsValidator : IValidateOptions<I
 
         foreach (var (key, value) in options.Labels)
         {
-            if (!IsLabelKey(key))
+            if (!WireContract.TryValidateLabelKey($"{Section}:Labels key", key, out var keyError))
             {
-                errors.Add($"{Section}:Labels key '{key}' must be 1..63 characters of [A-Za-z0-9._/-].");
+                errors.Add(keyError);
             }
 
             if (value is null)
@@ -78,9 +80,9 @@ internal sealed class IntrospectionProviderOptionsValidator : IValidateOptions<I
 
         foreach (var (service, serviceOptions) in options.Services)
         {
-            if (!IsServiceName(service))
+            if (!WireContract.TryValidateService($"{Section}:Services key", service, out var serviceError))
             {
-                errors.Add($"{Section}:Services key '{service}' must be a full gRPC service name ([A-Za-z0-9._], e.g. greet.Greeter).");
+                errors.Add($"{serviceError} A full gRPC service name, e.g. greet.Greeter.");
             }
 
             if (serviceOptions is null)
@@ -137,13 +139,4 @@ internal sealed class IntrospectionProviderOptionsValidator : IValidateOptions<I
             errors.Add($"{Section}:{key} must be positive (was {value}).");
         }
     }
-
-    private static bool IsName(string value, int maxLength, bool allowColon) =>
-        value.Length <= maxLength && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' || (allowColon && c == ':'));
-
-    private static bool IsLabelKey(string key) =>
-        key.Length is > 0 and <= 63 && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '/');
-
-    private static bool IsServiceName(string name) =>
-        name.Length is > 0 and <= 256 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_');
 }

@@ -38,10 +38,10 @@ public sealed class CapacityCommandLineTests
     [Fact]
     public void Bind_NoCoalescingCommand_PassesTheRegistryArg()
     {
-        var options = Bind("--store", "memory", "--registry-arg", "Registry:Watch:CoalescingWindow=00:00:00", "--out", "bench/results/capacity-no-coalescing");
+        var options = Bind("--store", "memory", "--registry-arg", "Introspection:Registry:Watch:CoalescingWindow=00:00:00", "--out", "bench/results/capacity-no-coalescing");
 
         Assert.Equal(["memory"], options.Stores);
-        Assert.Equal(["--Registry:Watch:CoalescingWindow=00:00:00"], options.RegistryArgs);
+        Assert.Equal(["--Introspection:Registry:Watch:CoalescingWindow=00:00:00"], options.RegistryArgs);
         Assert.Equal("bench/results/capacity-no-coalescing", options.OutDirectory);
     }
 

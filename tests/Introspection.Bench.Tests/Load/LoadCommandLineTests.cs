@@ -61,9 +61,9 @@ public sealed class LoadCommandLineTests
     [Fact]
     public void Bind_RegistryArgs_AreRepeatableAndPassedAsConfigurationSwitches()
     {
-        var options = Bind("--registry-arg", "Registry:Watch:CoalescingWindow=00:00:00", "--registry-arg=--Registry:Leases:MinTtl=00:00:01");
+        var options = Bind("--registry-arg", "Introspection:Registry:Watch:CoalescingWindow=00:00:00", "--registry-arg=--Introspection:Registry:Leases:MinTtl=00:00:01");
 
-        Assert.Equal(["--Registry:Watch:CoalescingWindow=00:00:00", "--Registry:Leases:MinTtl=00:00:01"], options.RegistryArgs);
+        Assert.Equal(["--Introspection:Registry:Watch:CoalescingWindow=00:00:00", "--Introspection:Registry:Leases:MinTtl=00:00:01"], options.RegistryArgs);
     }
 
     [Fact]

@@ -35,15 +35,15 @@ public sealed class TestRegistry : IAsyncDisposable
 
     /// <summary>A registry node storing in <paramref name="redis"/> under <paramref name="keyPrefix"/>: nodes with the same prefix are one registry.</summary>
     public static Task<TestRegistry> StartOnRedisAsync(RedisServer redis, string keyPrefix) =>
-        StartAsync("http://127.0.0.1:0", "--Registry:Store=redis", $"--Registry:Redis:Configuration={redis.Configuration}", $"--Registry:Redis:KeyPrefix={keyPrefix}");
+        StartAsync("http://127.0.0.1:0", "--Introspection:Registry:Store=redis", $"--Introspection:Registry:Redis:Configuration={redis.Configuration}", $"--Introspection:Registry:Redis:KeyPrefix={keyPrefix}");
 
     private static async Task<TestRegistry> StartAsync(string url, params string[] extraArgs)
     {
         var args = new List<string>
         {
             "--urls", url,
-            "--Registry:Leases:MinTtl=00:00:01",
-            "--Registry:Leases:SweepInterval=00:00:00.200",
+            "--Introspection:Registry:Leases:MinTtl=00:00:01",
+            "--Introspection:Registry:Leases:SweepInterval=00:00:00.200",
             "--Logging:LogLevel:Default=Warning",
         };
         args.AddRange(extraArgs);

@@ -137,7 +137,7 @@ public sealed class RegistryWatchTests
     [Fact]
     public async Task ResolveAsync_SnapshotAboveFourMegabytes_ResolvesWithDefaultLimitOnly()
     {
-        await using var registry = await TestRegistry.StartAsync("--Registry:Limits:MaxLabelBytes=70000", "--Registry:Limits:MaxLabelValueBytes=65536");
+        await using var registry = await TestRegistry.StartAsync("--Introspection:Registry:Limits:MaxLabelBytes=70000", "--Introspection:Registry:Limits:MaxLabelValueBytes=65536");
         var large = new string('x', 60_000);
         for (var i = 0; i < 100; i++)
         {

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Builder;
 namespace Introspection.Provider.Tests.Functional;
 
 /// <summary>
-/// The registry-initiated check (Registry:Leases:Probe) against a real provider: its keep-alive
+/// The registry-initiated check (Introspection:Registry:Leases:Probe) against a real provider: its keep-alive
 /// path to the registry is cut (a relay in between), the provider itself keeps serving.
 /// </summary>
 public sealed class RegistryProbeTests
@@ -20,14 +20,14 @@ public sealed class RegistryProbeTests
 
     private static readonly string[] s_fastSweeps =
     [
-        "--Registry:Leases:SweepInterval=00:00:00.100",
+        "--Introspection:Registry:Leases:SweepInterval=00:00:00.100",
         "--Logging:LogLevel:Introspection.Registry.Leases=Information",
     ];
 
     [Fact]
     public async Task Sweep_KeepAliveCutProviderHealthy_ExtendedUpToMaxConsecutiveExtensionsThenEvicted()
     {
-        await using var registry = await RegistryServer.StartAsync(0, [.. s_fastSweeps, "--Registry:Leases:Probe:Enabled=true", "--Registry:Leases:Probe:MaxConsecutiveExtensions=2"]);
+        await using var registry = await RegistryServer.StartAsync(0, [.. s_fastSweeps, "--Introspection:Registry:Leases:Probe:Enabled=true", "--Introspection:Registry:Leases:Probe:MaxConsecutiveExtensions=2"]);
         await using var relay = new TcpRelay(registry.Address);
         await using var provider = await ProviderServer.StartAsync(relay.Address, o => o.LeaseTtl = TimeSpan.FromSeconds(1));
         await Poll.UntilAsync(async () => (await registry.InstancesAsync(ProviderServer.App)).Count == 1, TestTimeouts.Short, "the provider is registered");
@@ -50,7 +50,7 @@ public sealed class RegistryProbeTests
     [Fact]
     public async Task Sweep_ProviderRenewsItselfBetweenCuts_ExtensionCountStartsOver()
     {
-        await using var registry = await RegistryServer.StartAsync(0, [.. s_fastSweeps, "--Registry:Leases:Probe:Enabled=true", "--Registry:Leases:Probe:MaxConsecutiveExtensions=1"]);
+        await using var registry = await RegistryServer.StartAsync(0, [.. s_fastSweeps, "--Introspection:Registry:Leases:Probe:Enabled=true", "--Introspection:Registry:Leases:Probe:MaxConsecutiveExtensions=1"]);
         await using var relay = new TcpRelay(registry.Address);
         await using var provider = await ProviderServer.StartAsync(relay.Address, o => o.LeaseTtl = TimeSpan.FromSeconds(1));
         await Poll.UntilAsync(async () => (await registry.InstancesAsync(ProviderServer.App)).Count == 1, TestTimeouts.Short, "the provider is registered");
@@ -91,7 +91,7 @@ public sealed class RegistryProbeTests
     [Fact]
     public async Task Sweep_LapsedInstancePortDeadProbingEnabled_EvictedPromptly()
     {
-        await using var registry = await RegistryServer.StartAsync(0, [.. s_fastSweeps, "--Registry:Leases:Probe:Enabled=true", "--Registry:Leases:Probe:Timeout=00:00:05"]);
+        await using var registry = await RegistryServer.StartAsync(0, [.. s_fastSweeps, "--Introspection:Registry:Leases:Probe:Enabled=true", "--Introspection:Registry:Leases:Probe:Timeout=00:00:05"]);
         using var reserve = new TcpListener(IPAddress.Loopback, 0);
         reserve.Start();
         var deadPort = ((IPEndPoint)reserve.LocalEndpoint).Port;

@@ -37,7 +37,7 @@ internal sealed class RegistryServer : IAsyncDisposable
         [
             "--urls", $"http://127.0.0.1:{port}",
             // Short leases keep the tests fast: providers ask for 1.5 s and renew every 500 ms.
-            "--Registry:Leases:MinTtl=00:00:00.300",
+            "--Introspection:Registry:Leases:MinTtl=00:00:00.300",
             "--Logging:LogLevel:Default=Warning",
             .. settings,
         ]);

@@ -25,8 +25,8 @@ public sealed class HealthAndReflectionTests
     public async Task Health_MassLapse_EvictionNotServingUntilRenewalsRecover()
     {
         await using var server = await RegistryServer.StartAsync(
-            "--Registry:SelfPreservation:MinimumLeases=2",
-            "--Registry:SelfPreservation:Threshold=0.5");
+            "--Introspection:Registry:SelfPreservation:MinimumLeases=2",
+            "--Introspection:Registry:SelfPreservation:Threshold=0.5");
         var health = new Health.HealthClient(server.Channel);
         var leases = new List<long>();
         for (var i = 0; i < 4; i++)

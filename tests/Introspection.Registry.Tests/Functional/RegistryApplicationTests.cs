@@ -8,17 +8,17 @@ public sealed class RegistryApplicationTests
     [Fact]
     public async Task StartAsync_InvalidOption_FailsNamingKey()
     {
-        await using var app = RegistryApplication.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=None", "--Registry:Leases:MinTtl=00:00:00"]);
+        await using var app = RegistryApplication.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=None", "--Introspection:Registry:Leases:MinTtl=00:00:00"]);
 
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync()).WaitAsync(TestTimeouts.Long);
 
-        Assert.Contains("Registry:Leases:MinTtl", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Introspection:Registry:Leases:MinTtl", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task StartAsync_UnknownStore_Fails()
     {
-        await using var app = RegistryApplication.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=None", "--Registry:Store=etcd"]);
+        await using var app = RegistryApplication.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=None", "--Introspection:Registry:Store=etcd"]);
 
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync()).WaitAsync(TestTimeouts.Long);
 

@@ -46,7 +46,7 @@ public sealed class ShutdownTests
     [Fact]
     public async Task StopAsync_ClientHoldsKeepAliveOpen_BoundedByShutdownTimeout()
     {
-        var server = await RegistryServer.StartAsync("--Registry:ShutdownTimeout=00:00:01");
+        var server = await RegistryServer.StartAsync("--Introspection:Registry:ShutdownTimeout=00:00:01");
         using var cts = new CancellationTokenSource(TestTimeouts.Long);
         using var channel = GrpcChannel.ForAddress(server.Address);
         var client = new Protocol.Registry.V1.Registry.RegistryClient(channel);

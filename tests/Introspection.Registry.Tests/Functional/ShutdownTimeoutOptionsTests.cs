@@ -18,7 +18,7 @@ public sealed class ShutdownTimeoutOptionsTests
     [Fact]
     public void AddIntrospectionRegistry_ConfigurationSetsShutdownTimeout_HostUsesIt()
     {
-        using var services = Build(new Dictionary<string, string?> { ["Registry:ShutdownTimeout"] = "00:00:03" }, null);
+        using var services = Build(new Dictionary<string, string?> { ["Introspection:Registry:ShutdownTimeout"] = "00:00:03" }, null);
 
         Assert.Equal(TimeSpan.FromSeconds(3), services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout);
     }
@@ -27,7 +27,7 @@ public sealed class ShutdownTimeoutOptionsTests
     public void AddIntrospectionRegistry_InvalidOptions_HostOptionsStillResolveWithoutValidation()
     {
         // Validation belongs to StartAsync (ValidateOnStart), not to whoever reads HostOptions.
-        using var services = Build(new Dictionary<string, string?> { ["Registry:Leases:MinTtl"] = "00:00:00" }, null);
+        using var services = Build(new Dictionary<string, string?> { ["Introspection:Registry:Leases:MinTtl"] = "00:00:00" }, null);
 
         Assert.Equal(TimeSpan.FromSeconds(5), services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout);
     }

@@ -32,8 +32,8 @@ public sealed class RegistryServer : IAsyncDisposable
         [
             "--urls", "http://127.0.0.1:0",
             "--Logging:LogLevel:Default=Warning",
-            "--Registry:Leases:MinTtl=00:00:01",
-            "--Registry:Leases:SweepInterval=00:00:00.200",
+            "--Introspection:Registry:Leases:MinTtl=00:00:01",
+            "--Introspection:Registry:Leases:SweepInterval=00:00:00.200",
             .. settings,
         ];
         var app = RegistryApplication.Build(args);

@@ -70,7 +70,7 @@ public sealed class RedisRegistryFunctionalTests(RedisServerFixture fixture)
     {
         // All leases lapse together on purpose: self-preservation would rightly pause eviction.
         var prefix = RedisStores.NewPrefix();
-        const string NoSelfPreservation = "--Registry:SelfPreservation:Enabled=false";
+        const string NoSelfPreservation = "--Introspection:Registry:SelfPreservation:Enabled=false";
         await using var a = await RedisRegistryNodes.StartAsync(fixture.Server, prefix, NoSelfPreservation);
         await using var b = await RedisRegistryNodes.StartAsync(fixture.Server, prefix, NoSelfPreservation);
         await using var c = await RedisRegistryNodes.StartAsync(fixture.Server, prefix, NoSelfPreservation);
@@ -196,13 +196,13 @@ public sealed class RedisRegistryFunctionalTests(RedisServerFixture fixture)
     }
 
     [Theory]
-    [InlineData("--Registry:Redis:KeyPrefix=x", "Configuration is required")]
-    [InlineData("--Registry:Redis:Configuration=127.0.0.1:1,notanoption=1", "not a valid")]
-    [InlineData("--Registry:Redis:Configuration=127.0.0.1:1,--Registry:Redis:KeyPrefix=a{b}", "KeyPrefix")]
+    [InlineData("--Introspection:Registry:Redis:KeyPrefix=x", "Configuration is required")]
+    [InlineData("--Introspection:Registry:Redis:Configuration=127.0.0.1:1,notanoption=1", "not a valid")]
+    [InlineData("--Introspection:Registry:Redis:Configuration=127.0.0.1:1,--Introspection:Registry:Redis:KeyPrefix=a{b}", "KeyPrefix")]
     public async Task Startup_InvalidRedisSettings_FailsNamingTheSetting(string setting, string expected)
     {
         var args = setting.Split(",--", 2) is [var first, var second] ? new[] { first, "--" + second } : [setting];
-        await using var app = RegistryApplication.Build(["--urls", "http://127.0.0.1:0", "--Registry:Store=redis", .. args]);
+        await using var app = RegistryApplication.Build(["--urls", "http://127.0.0.1:0", "--Introspection:Registry:Store=redis", .. args]);
 
         var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => app.StartAsync().WaitAsync(TestTimeouts.Long));
 

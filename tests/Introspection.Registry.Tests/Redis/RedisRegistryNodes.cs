@@ -8,9 +8,9 @@ internal static class RedisRegistryNodes
     public static Task<RegistryServer> StartAsync(RedisServer redis, string prefix, params string[] settings) =>
         RegistryServer.StartAsync(
         [
-            "--Registry:Store=redis",
-            $"--Registry:Redis:Configuration={redis.Configuration}",
-            $"--Registry:Redis:KeyPrefix={prefix}",
+            "--Introspection:Registry:Store=redis",
+            $"--Introspection:Registry:Redis:Configuration={redis.Configuration}",
+            $"--Introspection:Registry:Redis:KeyPrefix={prefix}",
             .. settings,
         ]);
 }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Introspection.Registry.Tests.Stores;
 
 /// <summary>
-/// The store contract (registry-min/Stores/README.md), run against every store through its fixture.
+/// The store contract (registry-min/Introspection.Registry/Stores/README.md), run against every store through its fixture.
 /// </summary>
 public abstract class RegistryStoreContractTests<TFixture> : IClassFixture<TFixture>
     where TFixture : RegistryStoreFixture

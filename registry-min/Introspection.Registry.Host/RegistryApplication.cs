@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Configuration.Memory;
+
+namespace Introspection.Registry;
+
+/// <summary>
+/// Builds the registry web application of the host: the library (<c>AddIntrospectionRegistry</c>) with
+/// both stores available, <c>Introspection:Registry:Store</c> choosing one. <c>Program</c> runs it; tests
+/// and benchmarks build it in-process (Kestrel on a loopback port 0) with the same code path.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var app = RegistryApplication.Build(["--urls", "http://127.0.0.1:0", "--Introspection:Registry:Leases:MinTtl=00:00:01"]);
+/// await app.StartAsync();
+/// var address = app.Urls.First(); // the bound port, not 0
+/// </code>
+/// </example>
+public static partial class RegistryApplication
+{
+    /// <summary>The section the registry read before it moved under <c>Introspection:Registry</c>.</summary>
+    private const string LegacySectionName = "Registry";
+
+    /// <summary>The address used when nothing configures one.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5300";
+
+    /// <summary>
+    /// Builds the registry from appsettings.json, environment variables and <paramref name="args"/>
+    /// (later wins), e.g. <c>--urls http://0.0.0.0:5300 --Introspection:Registry:Leases:DefaultTtl=00:00:10</c>.
+    /// </summary>
+    public static WebApplication Build(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var builder = WebApplication.CreateBuilder(args);
+
+        // Defaults below every other source, so the registry speaks gRPC over cleartext HTTP/2 on
+        // loopback even when started from a directory without its appsettings.json (tests of other
+        // projects, a published binary run from elsewhere).
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Urls"] = DefaultUrl,
+                ["Kestrel:EndpointDefaults:Protocols"] = "Http2",
+            },
+        });
+
+        builder.Services.AddIntrospectionRegistry();
+        // Registered always, loaded only when Introspection:Registry:Store=redis resolves it.
+        builder.Services.AddIntrospectionRegistryRedisStore();
+        var app = builder.Build();
+        WarnAboutLegacySection(app);
+        app.MapIntrospectionRegistry();
+        return app;
+    }
+
+    private static void WarnAboutLegacySection(WebApplication app)
+    {
+        // The old section is not bound (one scheme, Introspection:*, for every part), but an old
+        // command line or appsettings.json must not be ignored silently: a registry started with
+        // --Registry:Store=redis would otherwise run on the memory store without a word.
+        var legacy = app.Configuration.GetSection(LegacySectionName);
+        if (legacy.GetChildren().Any())
+        {
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Introspection.Registry.Host");
+            Log.LegacySectionIgnored(logger, LegacySectionName, RegistryOptions.SectionName);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+namespace Introspection.Registry.Stores;
+
+/// <summary>Answer of <see cref="IRegistryStore.RenewAsync"/>.</summary>
+/// <param name="Found">False when the lease is unknown (never granted, revoked or evicted).</param>
+/// <param name="Remaining">Remaining TTL after the renewal (the full TTL); zero when not found.</param>
+public readonly record struct RenewResult(bool Found, TimeSpan Remaining)
+{
+    /// <summary>The answer for an unknown lease.</summary>
+    public static RenewResult NotFound => default;
+}
