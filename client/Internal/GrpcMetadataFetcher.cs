@@ -14,12 +14,14 @@ internal sealed class GrpcMetadataFetcher : IMetadataFetcher, IDisposable
 {
     private readonly SocketsHttpHandler _handler;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _timeout;
     private readonly string _scheme;
 
-    public GrpcMetadataFetcher(TimeSpan timeout, bool useTls, ILoggerFactory loggerFactory)
+    public GrpcMetadataFetcher(TimeSpan timeout, bool useTls, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
         _timeout = timeout;
+        _timeProvider = timeProvider;
         _scheme = useTls ? Uri.UriSchemeHttps : Uri.UriSchemeHttp;
         _loggerFactory = loggerFactory;
         _handler = new SocketsHttpHandler
@@ -43,7 +45,7 @@ internal sealed class GrpcMetadataFetcher : IMetadataFetcher, IDisposable
         var client = new MetadataService.MetadataServiceClient(channel);
         return await client.GetMetadataInfoAsync(
             new GetMetadataInfoRequest { Revision = revision },
-            deadline: DateTime.UtcNow + _timeout,
+            deadline: _timeProvider.GetUtcNow().UtcDateTime + _timeout,
             cancellationToken: cancellationToken).ResponseAsync.ConfigureAwait(false);
     }
 
