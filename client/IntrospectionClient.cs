@@ -118,8 +118,6 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
 
     internal MetadataCache MetadataCache => _metadata;
 
-    internal DiscoveryView View => _view;
-
     /// <summary>
     /// Starts the client: reads the disk snapshot (if any) and starts watching the registry. Idempotent; called by
     /// the hosted service, or on first use.

@@ -8,7 +8,9 @@ namespace Introspection.Client.Internal;
 /// <summary>
 /// Calls <c>MetadataService.GetMetadataInfo</c> on an instance. Fetches are rare (once per distinct revision),
 /// so a channel per call over one shared <see cref="SocketsHttpHandler"/> is cheap and keeps no state per
-/// instance that would have to be cleaned up when instances come and go.
+/// instance that would have to be cleaned up when instances come and go. It is only called from the metadata
+/// cache's background fetches, which run without the caller's ExecutionContext (<see cref="BackgroundWork"/>), so
+/// the connections and timers the handler creates on first use do not capture it either.
 /// </summary>
 internal sealed class GrpcMetadataFetcher : IMetadataFetcher, IDisposable
 {

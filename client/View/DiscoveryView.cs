@@ -66,7 +66,10 @@ internal sealed partial class DiscoveryView
                 return existing;
             }
 
-            var added = new ViewTarget(target, pinned, _timeProvider.GetUtcNow() + _resolveTimeout);
+            // Saturated: a timeout too large to add to the clock means "never" rather than an exception.
+            var now = _timeProvider.GetUtcNow();
+            var deadline = _resolveTimeout >= DateTimeOffset.MaxValue - now ? DateTimeOffset.MaxValue : now + _resolveTimeout;
+            var added = new ViewTarget(target, pinned, deadline);
             _targets.Add(target, added);
             if (pinned is null)
             {
