@@ -1,8 +1,7 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using System.Threading.Channels;
 using Grpc.Core;
 using Introspection.Client.Internal;
+using Introspection.Client.View;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -15,36 +14,29 @@ namespace Introspection.Client;
 /// stream) → metadata (fetched once per distinct revision, verified, cached) → endpoints — and keeps serving its
 /// last view when the registry is unreachable.
 /// </summary>
+/// <remarks>
+/// A composition root: what is known and how answers are computed is the <see cref="DiscoveryView"/> (no I/O);
+/// around it, <see cref="RegistryWatchLoop"/> and <see cref="ServiceLookupLoop"/> feed it from the registry,
+/// <see cref="MetadataCache"/> answers its metadata lookups, <see cref="ViewSnapshotPersistence"/> loads and saves
+/// it, and <see cref="ResolutionPublisher"/> delivers its answers.
+/// </remarks>
 public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
 {
     private readonly IntrospectionClientOptions _options;
     private readonly ILogger _logger;
-    private readonly TimeProvider _timeProvider;
-    private readonly IRandomSource _random;
     private readonly IntrospectionClientMetrics _metrics;
     private readonly RegistryConnection? _registry;
     private readonly MetadataCache _metadata;
     private readonly GrpcMetadataFetcher? _ownedFetcher;
-    private readonly ViewSnapshotStore? _snapshotStore;
-    private readonly Lock _gate = new();
+    private readonly DiscoveryView _view;
+    private readonly ResolutionPublisher _publisher;
+    private readonly RegistryWatchLoop? _watch;
+    private readonly ServiceLookupLoop? _lookups;
+    private readonly ViewSnapshotPersistence? _snapshot;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Channel<bool> _recompute = Channel.CreateUnbounded<bool>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly ConcurrentDictionary<ServiceTarget, TargetState> _targets = new();
-
-    // Everything below is guarded by _gate.
-    private readonly Dictionary<string, AppState> _apps = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<string>> _mappings = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ServiceLookup> _lookups = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _wantedApps = new(StringComparer.Ordinal);
-    private TaskCompletionSource _wantedAppsChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private WatchStream? _activeStream;
-    private bool _mappingsComplete;
-    private string? _registryFailure;
 
     private int _started;
     private int _disposed;
-    private Task _watchTask = Task.CompletedTask;
-    private Task _pumpTask = Task.CompletedTask;
 
     /// <summary>Creates a client. Prefer <c>services.AddIntrospectionClient()</c>, which creates the one per process.</summary>
     public IntrospectionClient(
@@ -72,41 +64,55 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
         }
 
         _options = options;
+
+        // Every part logs through the client's category, as before the split: log filters keep working.
         _logger = loggerFactory.CreateLogger<IntrospectionClient>();
-        _timeProvider = timeProvider;
-        _random = random ?? SharedRandomSource.Instance;
+        random ??= SharedRandomSource.Instance;
         _metrics = new IntrospectionClientMetrics(meterFactory);
+        var stopping = _stopping.Token;
         if (options.Registries.Count > 0)
         {
+            // The one registry connection of the client; the watch and lookup loops share it.
             _registry = new RegistryConnection(options.Registries, options.RegistryCallTimeout, options.RegistryKeepAlive, options.RegistryMaxReceiveMessageSize, timeProvider, loggerFactory);
         }
 
         if (fetcher is null)
         {
-            _ownedFetcher = new GrpcMetadataFetcher(options.MetadataFetchTimeout, options.UseTls, loggerFactory);
+            _ownedFetcher = new GrpcMetadataFetcher(options.MetadataFetchTimeout, options.UseTls, timeProvider, loggerFactory);
             fetcher = _ownedFetcher;
         }
 
+        // The cache asks the view whom to fetch from and the view asks the cache for metadata: the lambda defers
+        // the first edge until _view exists.
         _metadata = new MetadataCache(
             fetcher,
-            GetFetchCandidates,
+            key => _view!.GetFetchCandidates(key),
             options.MetadataCacheSizeLimit,
             options.MetadataRetryInitialBackoff,
             options.MetadataRetryMaxBackoff,
-            _random,
+            random,
             timeProvider,
             _metrics,
             loggerFactory.CreateLogger<MetadataCache>());
-        _metadata.Changed += OnMetadataChanged;
+        _view = new DiscoveryView(_metadata, options.EmptyProtection, hasRegistry: _registry is not null, options.ResolveTimeout, timeProvider, _logger);
+        _publisher = new ResolutionPublisher(_view, timeProvider, options.ResolveTimeout, _logger, stopping);
+        _metadata.Changed += OnViewChanged;
 
         if (options.EnableSnapshot)
         {
-            _snapshotStore = new ViewSnapshotStore(options.SnapshotPath ?? DefaultSnapshotPath(options.Namespace), loggerFactory.CreateLogger<ViewSnapshotStore>());
+            var store = new ViewSnapshotStore(options.SnapshotPath ?? DefaultSnapshotPath(options.Namespace), loggerFactory.CreateLogger<ViewSnapshotStore>());
+            _snapshot = new ViewSnapshotPersistence(store, _view, _metadata, options.Namespace, options.SnapshotDebounce, timeProvider, _logger, stopping);
+        }
+
+        if (_registry is not null)
+        {
+            _watch = new RegistryWatchLoop(_registry, _view, options, random, timeProvider, _metrics, _logger, _publisher.RequestRecompute, OnViewChanged, stopping);
+            _lookups = new ServiceLookupLoop(_registry, _view, options, random, timeProvider, _logger, _publisher.RequestRecompute, OnViewChanged, stopping);
         }
     }
 
     /// <summary>The file the view is saved to, or null when snapshots are disabled.</summary>
-    public string? SnapshotPath => _snapshotStore?.Path;
+    public string? SnapshotPath => _snapshot?.Path;
 
     internal IntrospectionClientMetrics Metrics => _metrics;
 
@@ -161,23 +167,14 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(onChange);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var state = GetOrAddTarget(target);
-        var subscription = new Subscription(state, onChange, RemoveSubscription);
-        lock (_gate)
-        {
-            state.Subscriptions.Add(subscription);
-            state.NewSubscriptions.Add(subscription);
-        }
-
-        RequestRecompute();
-        return subscription;
+        return _publisher.Subscribe(GetOrAddTarget(target), onChange);
     }
 
     /// <summary>Asks for the view to be re-evaluated (the gRPC resolver calls this when the channel asks for a refresh).</summary>
-    public void Refresh() => RequestRecompute();
+    public void Refresh() => _publisher.RequestRecompute();
 
     private static IReadOnlyList<InstanceEndpoint> Unwrap(ServiceResolution resolution) =>
-        resolution.Status.StatusCode == StatusCode.OK ? resolution.Endpoints : throw IntrospectionErrors.ToException(resolution.Status);
+        resolution.Status.StatusCode == StatusCode.OK ? resolution.Endpoints : throw IntrospectionErrors.ToException(resolution);
 
     private void EnsureStarted()
     {
@@ -186,54 +183,46 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
             return;
         }
 
-        LoadSnapshot();
-        var token = _stopping.Token;
-        _pumpTask = Task.Run(() => RunPumpAsync(token));
-        if (_registry is not null)
-        {
-            _watchTask = Task.Run(() => RunWatchAsync(token));
-        }
-
+        _snapshot?.Load();
+        _publisher.Start();
+        _watch?.Start();
         Log.Started(_logger, _options.Registries.Count, _options.Namespace, SnapshotPath ?? "(disabled)");
     }
 
     private TargetState GetOrAddTarget(ServiceTarget target)
     {
-        if (_targets.TryGetValue(target, out var existing))
+        if (_publisher.TryGetTarget(target, out var existing))
         {
             return existing;
         }
 
         EnsureStarted();
-        var created = new TargetState(target);
-        var state = _targets.GetOrAdd(target, created);
-        if (!ReferenceEquals(state, created))
+        var pinned = _options.StaticEndpoints.TryGetValue(target.Service, out var configured) ? configured : null;
+        var state = _publisher.GetOrAddTarget(target, pinned is null ? null : ParseStaticEndpoints(pinned), out var added, out var lookupNeeded);
+        if (!added)
         {
             return state;
         }
 
-        if (_options.StaticEndpoints.TryGetValue(target.Service, out var pinned))
+        if (pinned is not null)
         {
-            state.Static = ParseStaticEndpoints(pinned);
             Log.StaticEndpointsUsed(_logger, target.Service, pinned);
         }
-        else
+
+        if (lookupNeeded)
         {
-            StartDiscovery(target);
-            state.Timer = _timeProvider.CreateTimer(
-                static s =>
-                {
-                    var (client, targetState) = ((IntrospectionClient, TargetState))s!;
-                    targetState.TimedOut = true;
-                    client.RequestRecompute();
-                },
-                (this, state),
-                _options.ResolveTimeout,
-                Timeout.InfiniteTimeSpan);
+            // The view only asks for a lookup when a registry is configured, which is when the loop exists.
+            _lookups!.Start(target.Service);
         }
 
-        RequestRecompute();
+        _publisher.RequestRecompute();
         return state;
+    }
+
+    private void OnViewChanged()
+    {
+        _publisher.RequestRecompute();
+        _snapshot?.ScheduleWrite();
     }
 
     internal static IReadOnlyList<InstanceEndpoint> ParseStaticEndpoints(string value)
@@ -268,15 +257,6 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
             && port is > 0 and <= 65535;
     }
 
-    private void RemoveSubscription(Subscription subscription)
-    {
-        lock (_gate)
-        {
-            subscription.Target.Subscriptions.Remove(subscription);
-            subscription.Target.NewSubscriptions.Remove(subscription);
-        }
-    }
-
     private static string DefaultSnapshotPath(string @namespace)
     {
         var app = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? "app";
@@ -296,16 +276,16 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
         }
 
         _stopping.Cancel();
-        _recompute.Writer.TryComplete();
-        foreach (var target in _targets.Values)
+        _publisher.Stop();
+        List<Task> background = [_publisher.Completion];
+        if (_watch is not null)
         {
-            target.Timer?.Dispose();
+            background.Add(_watch.Completion);
         }
 
-        List<Task> background = [_watchTask, _pumpTask];
-        lock (_gate)
+        if (_lookups is not null)
         {
-            background.AddRange(_lookups.Values.Select(l => l.Task).OfType<Task>());
+            background.AddRange(_lookups.GetTasks());
         }
 
         try
@@ -318,13 +298,8 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
         }
 
         await _metadata.DrainAsync().ConfigureAwait(false);
-        FlushSnapshot();
-        lock (_gate)
-        {
-            _activeStream?.Dispose();
-            _activeStream = null;
-        }
-
+        _snapshot?.Flush();
+        _watch?.DisposeActiveStream();
         _metadata.Dispose();
         _registry?.Dispose();
         _ownedFetcher?.Dispose();

@@ -2,9 +2,12 @@ using System.Diagnostics;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Introspection.Bench.Infrastructure;
+using Introspection.Client.Internal;
+using Introspection.Client.View;
 using Introspection.Protocol;
 using Introspection.Protocol.Metadata.V1;
 using Introspection.Protocol.Registry.V1;
+using Microsoft.Extensions.Logging.Abstractions;
 using RegistryClient = Introspection.Protocol.Registry.V1.Registry.RegistryClient;
 
 namespace Introspection.Bench.Load;
@@ -15,8 +18,10 @@ namespace Introspection.Bench.Load;
 /// registry pushes by the serialized size of every received message. In introspection mode it also
 /// fetches metadata once per (app, revision) from a real MetadataService endpoint, verifying it
 /// hashes to the revision, and an instance only counts as seen once its metadata is cached.
+/// The view itself is the client's <see cref="DiscoveryView"/>: the bench applies snapshots and deltas
+/// exactly as a real consumer does, and only adds its own bookkeeping (receipts, what to fetch).
 /// </summary>
-internal sealed class SimulatedConsumer : IAsyncDisposable
+internal sealed class SimulatedConsumer : IAsyncDisposable, IMetadataLookup
 {
     private readonly GrpcChannel _channel;
     private readonly RegistryClient _registry;
@@ -24,9 +29,10 @@ internal sealed class SimulatedConsumer : IAsyncDisposable
     private readonly bool _fetchMetadata;
     private readonly string _namespace;
     private readonly LoadCounters _counters;
+    // Guards the receipts and the metadata bookkeeping, and makes a message's apply and its receipts one step.
     private readonly object _lock = new();
-    private readonly Dictionary<string, Dictionary<string, ViewEntry>> _view = new(StringComparer.Ordinal);
-    private readonly HashSet<(string App, string Revision)> _metadataCache = [];
+    private readonly DiscoveryView _view;
+    private readonly Dictionary<(string App, string Revision), MetadataInfo> _metadataCache = [];
     private readonly Dictionary<(string App, string Revision), List<long>> _pending = [];
     private readonly Dictionary<string, MetadataService.MetadataServiceClient> _metadataClients = new(StringComparer.Ordinal);
     private readonly List<GrpcChannel> _metadataChannels = [];
@@ -43,6 +49,10 @@ internal sealed class SimulatedConsumer : IAsyncDisposable
         _fetchMetadata = fetchMetadata;
         _namespace = ns;
         _counters = counters;
+
+        // No empty protection (the bench checks the view equals the registry's), and no target is ever resolved,
+        // so the resolve timeout is never used.
+        _view = new DiscoveryView(this, emptyProtection: false, hasRegistry: true, Timeout.InfiniteTimeSpan, TimeProvider.System, NullLogger.Instance);
     }
 
     public IEnumerable<string> WatchedApps => _watchSets.SelectMany(s => s);
@@ -86,14 +96,28 @@ internal sealed class SimulatedConsumer : IAsyncDisposable
         {
             foreach (var app in WatchedApps)
             {
-                _view.TryGetValue(app, out var instances);
-                if (!expected.Matches(app, instances, e => !_fetchMetadata || _metadataCache.Contains((app, e.Revision))))
+                // ModRevision is the revision of the change that last wrote the instance: the event's revision.
+                var instances = _view.GetInstances(app).ToDictionary(
+                    i => i.InstanceId,
+                    i => new ViewEntry(i.ModRevision, i.Revision, i.Host, i.Port),
+                    StringComparer.Ordinal);
+                if (!expected.Matches(app, instances, e => !_fetchMetadata || _metadataCache.ContainsKey((app, e.Revision))))
                 {
                     return false;
                 }
             }
 
             return true;
+        }
+    }
+
+    /// <summary>The view never asks (no target is resolved); answered from what was fetched all the same.</summary>
+    MetadataInfo? IMetadataLookup.GetOrFetch(MetadataKey key, out MetadataFetchState state)
+    {
+        lock (_lock)
+        {
+            state = _metadataCache.TryGetValue((key.App, key.Revision), out var info) ? MetadataFetchState.Available : MetadataFetchState.Fetching;
+            return info;
         }
     }
 
@@ -119,6 +143,7 @@ internal sealed class SimulatedConsumer : IAsyncDisposable
 
     private async Task WatchLoopAsync(string[] apps, CancellationToken ct)
     {
+        var appSet = new HashSet<string>(apps, StringComparer.Ordinal);
         long lastRevision = 0;
         var first = true;
         // Reconnects resume from the last revision seen; bounded so a dead registry ends the loop.
@@ -134,7 +159,7 @@ internal sealed class SimulatedConsumer : IAsyncDisposable
                     var now = Stopwatch.GetTimestamp();
                     Interlocked.Increment(ref _counters.WatchMessages);
                     Interlocked.Add(ref _counters.WatchBytes, response.CalculateSize());
-                    Apply(apps, response, now);
+                    Apply(appSet, response, now);
                     lastRevision = response.Revision;
                     if (first && response.Kind == WatchResponseKind.Snapshot)
                     {
@@ -163,21 +188,17 @@ internal sealed class SimulatedConsumer : IAsyncDisposable
         }
     }
 
-    private void Apply(string[] apps, WatchResponse response, long now)
+    private void Apply(HashSet<string> apps, WatchResponse response, long now)
     {
         var toFetch = new List<(string App, string Revision)>();
         lock (_lock)
         {
+            _view.Apply(apps, response);
             if (response.Kind == WatchResponseKind.Snapshot)
             {
-                foreach (var app in apps)
-                {
-                    _view.Remove(app);
-                }
-
                 foreach (var instance in response.Instances)
                 {
-                    Put(instance, instance.ModRevision, now, toFetch);
+                    Receive(instance, instance.ModRevision, now, toFetch);
                 }
             }
             else
@@ -187,14 +208,9 @@ internal sealed class SimulatedConsumer : IAsyncDisposable
                     switch (e.Type)
                     {
                         case WatchEventType.Put:
-                            Put(e.Instance, e.Revision, now, toFetch);
+                            Receive(e.Instance, e.Revision, now, toFetch);
                             break;
                         case WatchEventType.Delete:
-                            if (_view.TryGetValue(e.Instance.App, out var instances))
-                            {
-                                instances.Remove(e.Instance.InstanceId);
-                            }
-
                             _receipts.Add((e.Revision, now));
                             break;
                     }
@@ -208,15 +224,10 @@ internal sealed class SimulatedConsumer : IAsyncDisposable
         }
     }
 
-    private void Put(Instance instance, long modRevision, long now, List<(string, string)> toFetch)
+    /// <summary>Records when a put became usable: now, or once its metadata is fetched.</summary>
+    private void Receive(Instance instance, long modRevision, long now, List<(string, string)> toFetch)
     {
-        if (!_view.TryGetValue(instance.App, out var instances))
-        {
-            _view[instance.App] = instances = new Dictionary<string, ViewEntry>(StringComparer.Ordinal);
-        }
-
-        instances[instance.InstanceId] = new ViewEntry(modRevision, instance.Revision, instance.Host, instance.Port);
-        if (!_fetchMetadata || _metadataCache.Contains((instance.App, instance.Revision)))
+        if (!_fetchMetadata || _metadataCache.ContainsKey((instance.App, instance.Revision)))
         {
             _receipts.Add((modRevision, now));
             return;
@@ -237,13 +248,11 @@ internal sealed class SimulatedConsumer : IAsyncDisposable
     {
         for (var attempt = 0; attempt < 10 && !ct.IsCancellationRequested; attempt++)
         {
-            ViewEntry source;
+            Instance source;
             lock (_lock)
             {
                 // A random instance that has this revision (the design's "any instance of the build").
-                var candidates = _view.TryGetValue(app, out var instances)
-                    ? instances.Values.Where(v => v.Revision == revision).ToList()
-                    : [];
+                var candidates = _view.GetFetchCandidates(new MetadataKey(app, revision));
                 if (candidates.Count == 0)
                 {
                     _pending.Remove((app, revision));
@@ -268,7 +277,7 @@ internal sealed class SimulatedConsumer : IAsyncDisposable
                 var now = Stopwatch.GetTimestamp();
                 lock (_lock)
                 {
-                    _metadataCache.Add((app, revision));
+                    _metadataCache[(app, revision)] = info;
                     if (_pending.Remove((app, revision), out var waiting))
                     {
                         foreach (var modRevision in waiting)

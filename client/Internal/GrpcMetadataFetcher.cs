@@ -8,18 +8,22 @@ namespace Introspection.Client.Internal;
 /// <summary>
 /// Calls <c>MetadataService.GetMetadataInfo</c> on an instance. Fetches are rare (once per distinct revision),
 /// so a channel per call over one shared <see cref="SocketsHttpHandler"/> is cheap and keeps no state per
-/// instance that would have to be cleaned up when instances come and go.
+/// instance that would have to be cleaned up when instances come and go. It is only called from the metadata
+/// cache's background fetches, which run without the caller's ExecutionContext (<see cref="BackgroundWork"/>), so
+/// the connections and timers the handler creates on first use do not capture it either.
 /// </summary>
 internal sealed class GrpcMetadataFetcher : IMetadataFetcher, IDisposable
 {
     private readonly SocketsHttpHandler _handler;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _timeout;
     private readonly string _scheme;
 
-    public GrpcMetadataFetcher(TimeSpan timeout, bool useTls, ILoggerFactory loggerFactory)
+    public GrpcMetadataFetcher(TimeSpan timeout, bool useTls, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
         _timeout = timeout;
+        _timeProvider = timeProvider;
         _scheme = useTls ? Uri.UriSchemeHttps : Uri.UriSchemeHttp;
         _loggerFactory = loggerFactory;
         _handler = new SocketsHttpHandler
@@ -43,7 +47,7 @@ internal sealed class GrpcMetadataFetcher : IMetadataFetcher, IDisposable
         var client = new MetadataService.MetadataServiceClient(channel);
         return await client.GetMetadataInfoAsync(
             new GetMetadataInfoRequest { Revision = revision },
-            deadline: DateTime.UtcNow + _timeout,
+            deadline: _timeProvider.GetUtcNow().UtcDateTime + _timeout,
             cancellationToken: cancellationToken).ResponseAsync.ConfigureAwait(false);
     }
 

@@ -9,7 +9,7 @@ namespace Introspection.Client.Internal;
 /// discovered within <see cref="IntrospectionClientOptions.StartupTimeout"/>, startup fails (the app does not
 /// start half-blind).
 /// </summary>
-internal sealed class IntrospectionClientHostedService(IntrospectionClient client, IOptions<IntrospectionClientOptions> options) : IHostedService
+internal sealed class IntrospectionClientHostedService(IntrospectionClient client, IOptions<IntrospectionClientOptions> options, TimeProvider timeProvider) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -21,8 +21,9 @@ internal sealed class IntrospectionClientHostedService(IntrospectionClient clien
         }
 
         var targets = settings.Services.Select(ServiceTarget.Parse).ToArray();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(settings.StartupTimeout);
+        // On the injected clock, like every other timeout of the client.
+        using var startupTimeout = new CancellationTokenSource(settings.StartupTimeout, timeProvider);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, startupTimeout.Token);
         var failures = new List<string>();
         await Task.WhenAll(targets.Select(async target =>
         {

@@ -8,7 +8,7 @@ namespace Introspection.Client.Internal;
 /// </summary>
 internal sealed class IntrospectionClientMetrics : IDisposable
 {
-    public const string MeterName = "Introspection.Client";
+    public const string MeterName = IntrospectionClientMeter.Name;
 
     private readonly Meter _meter;
     private readonly bool _ownsMeter;

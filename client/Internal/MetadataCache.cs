@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Introspection.Client.View;
 using Introspection.Protocol;
 using Introspection.Protocol.Metadata.V1;
 using Introspection.Protocol.Registry.V1;
@@ -13,7 +14,7 @@ namespace Introspection.Client.Internal;
 /// fetch, which tries a random instance first, then the others, then keeps retrying with backoff in the
 /// background until it succeeds or no instance serves that revision any more.
 /// </summary>
-internal sealed partial class MetadataCache : IDisposable
+internal sealed partial class MetadataCache : IMetadataLookup, IDisposable
 {
     // Per-entry bookkeeping a MemoryCache entry costs beyond the serialized metadata itself.
     private const long EntryOverhead = 256;
@@ -105,7 +106,8 @@ internal sealed partial class MetadataCache : IDisposable
             return null;
         }
 
-        operation.Task = Task.Run(() => RunAsync(operation, _stopping.Token));
+        // The first miss of a revision happens on whichever thread recomputes; the retries it starts outlive it.
+        operation.Task = BackgroundWork.Run(() => RunAsync(operation, _stopping.Token));
         state = MetadataFetchState.Fetching;
         return null;
     }

@@ -1,29 +1,25 @@
+using Introspection.Client.View;
+
 namespace Introspection.Client.Internal;
 
-/// <summary>One resolved target: its last published answer and who listens to it.</summary>
-internal sealed class TargetState(ServiceTarget target)
+/// <summary>One resolved target as the publisher sees it: the view's record of it, and who waits for or listens to it.</summary>
+internal sealed class TargetState(ViewTarget view)
 {
-    public ServiceTarget Target { get; } = target;
+    public ViewTarget View { get; } = view;
 
-    /// <summary>Set for a target pinned by <see cref="IntrospectionClientOptions.StaticEndpoints"/>.</summary>
-    public IReadOnlyList<InstanceEndpoint>? Static { get; set; }
+    public ServiceTarget Target => View.Target;
 
     /// <summary>The last published resolution (null until the first one is settled).</summary>
-    public volatile ServiceResolution? Current;
+    public ServiceResolution? Current => View.Current;
 
-    /// <summary>True once any resolution had endpoints: an empty answer then means "no instances now", not "never seen".</summary>
-    public bool EverHadEndpoints { get; set; }
-
-    /// <summary>Set when <see cref="IntrospectionClientOptions.ResolveTimeout"/> passed: publish whatever there is.</summary>
-    public volatile bool TimedOut;
-
+    /// <summary>Fires at the resolve timeout; null for a pinned target.</summary>
     public ITimer? Timer { get; set; }
 
     public TaskCompletionSource<ServiceResolution> FirstResult { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Guarded by the client's gate.</summary>
+    /// <summary>Guarded by the publisher's lock.</summary>
     public List<Subscription> Subscriptions { get; } = [];
 
-    /// <summary>Subscribers that have not received the current resolution yet. Guarded by the client's gate.</summary>
+    /// <summary>Subscribers that have not received the current resolution yet. Guarded by the publisher's lock.</summary>
     public List<Subscription> NewSubscriptions { get; } = [];
 }

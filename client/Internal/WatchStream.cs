@@ -36,13 +36,13 @@ internal sealed class WatchStream : IDisposable
 
     public long SinceRevision { get; }
 
-    /// <summary>Last registry revision applied from this stream (guarded by the client's gate).</summary>
+    /// <summary>Last registry revision applied from this stream (guarded by the watch loop's lock).</summary>
     public long LastRevision { get; set; }
 
-    /// <summary>True once a message of this stream was applied (guarded by the client's gate).</summary>
+    /// <summary>True once a message of this stream was applied (guarded by the watch loop's lock).</summary>
     public bool Established { get; set; }
 
-    /// <summary>True once a newer stream took over: its messages are dropped (guarded by the client's gate).</summary>
+    /// <summary>True once a newer stream took over: its messages are dropped (guarded by the watch loop's lock).</summary>
     public bool Superseded { get; set; }
 
     public Exception? Failure { get; private set; }
@@ -78,7 +78,7 @@ internal sealed class WatchStream : IDisposable
     /// <summary>Applies every further message through <paramref name="apply"/> until it returns false or the stream ends.</summary>
     public void StartReading(Func<WatchStream, WatchResponse, bool> apply)
     {
-        Completion = Task.Run(() => ReadLoopAsync(apply));
+        Completion = BackgroundWork.Run(() => ReadLoopAsync(apply));
     }
 
     private async Task ReadLoopAsync(Func<WatchStream, WatchResponse, bool> apply)

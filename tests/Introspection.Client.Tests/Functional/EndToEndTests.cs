@@ -207,7 +207,8 @@ public sealed class EndToEndTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<RpcException>(() => consumer.CallAsync());
 
         Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
-        Assert.True(IntrospectionErrors.IsServiceNotDiscovered(ex), ex.Status.Detail);
+        // The call failed in the channel (its resolver reported the error): the kind travels in the status.
+        Assert.Equal(IntrospectionErrorKind.ServiceNotDiscovered, IntrospectionErrors.GetKind(ex));
         Assert.Contains("'greet.Greeter'", ex.Status.Detail, StringComparison.Ordinal);
     }
 

@@ -32,6 +32,7 @@ public sealed class DiscoveryTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<RpcException>(() => client.ResolveAsync("shop.Missing").AsTask().WaitAsync(TestTimeouts.Call));
 
         Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        Assert.Equal(IntrospectionErrorKind.ServiceNotDiscovered, IntrospectionErrors.GetKind(ex));
         Assert.True(IntrospectionErrors.IsServiceNotDiscovered(ex));
         Assert.Contains("'shop.Missing'", ex.Status.Detail, StringComparison.Ordinal);
         Assert.Equal("service-not-discovered", ex.Trailers.GetValue(IntrospectionErrors.ErrorTrailer));
@@ -44,7 +45,7 @@ public sealed class DiscoveryTests : IAsyncLifetime
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => client.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Call));
 
-        Assert.True(IntrospectionErrors.IsServiceNotDiscovered(ex));
+        Assert.Equal(IntrospectionErrorKind.ServiceNotDiscovered, IntrospectionErrors.GetKind(ex));
         Assert.Contains("'shop.Orders'", ex.Status.Detail, StringComparison.Ordinal);
         Assert.Contains("registry is unreachable", ex.Status.Detail, StringComparison.Ordinal);
     }
@@ -199,8 +200,8 @@ public sealed class DiscoveryTests : IAsyncLifetime
         Assert.Contains("o2", Volatile.Read(ref protectedView)!.Endpoints.Select(e => e.InstanceId));
         Assert.Contains("o2", (await client.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Call)).Select(e => e.InstanceId));
         var ex = await Assert.ThrowsAsync<RpcException>(() => unprotected.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Call));
-        Assert.False(IntrospectionErrors.IsServiceNotDiscovered(ex));
-        Assert.StartsWith(IntrospectionErrors.NoInstancesPrefix, ex.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(IntrospectionErrorKind.NoInstances, IntrospectionErrors.GetKind(ex));
+        Assert.Equal("no-instances", ex.Trailers.GetValue(IntrospectionErrors.ErrorTrailer));
 
         // A new instance ends protection: the list is the registry's again.
         await _registry.RegisterAsync("orders", "o3", "10.0.0.3", 5001, s_ordersV1.Revision, ["shop.Orders"]);

@@ -36,7 +36,7 @@ public class IntrospectionResolverTests
 
         Assert.Equal(StatusCode.Unavailable, result.Status.StatusCode);
         Assert.Contains("'greet.Greeter' (version '2')", result.Status.Detail, StringComparison.Ordinal);
-        Assert.True(IntrospectionErrors.IsServiceNotDiscovered(result.Status));
+        Assert.Equal(IntrospectionErrorKind.ServiceNotDiscovered, IntrospectionErrors.GetKind(result.Status));
     }
 
     [Fact]

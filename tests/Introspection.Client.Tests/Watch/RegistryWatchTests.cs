@@ -1,5 +1,6 @@
 using Introspection.Registry.Tests.Redis;
 using Grpc.Core;
+using Introspection.Client.Internal;
 using Introspection.Client.Tests.Infrastructure;
 using Introspection.Protocol.Registry.V1;
 
@@ -168,21 +169,21 @@ public sealed class RegistryWatchTests
     [Fact]
     public void BuildWatchRequest_MoreAppsThanRegistryAccepts_WatchesWholeNamespace()
     {
-        var many = Enumerable.Range(0, IntrospectionClient.MaxWatchApps + 1).Select(i => $"app{i}").ToArray();
+        var many = Enumerable.Range(0, RegistryWatchLoop.MaxWatchApps + 1).Select(i => $"app{i}").ToArray();
 
-        var wide = IntrospectionClient.BuildWatchRequest("prod", many, 7);
-        var narrow = IntrospectionClient.BuildWatchRequest("prod", many[..IntrospectionClient.MaxWatchApps], 7);
+        var wide = RegistryWatchLoop.BuildWatchRequest("prod", many, 7);
+        var narrow = RegistryWatchLoop.BuildWatchRequest("prod", many[..RegistryWatchLoop.MaxWatchApps], 7);
 
         Assert.Empty(wide.Apps);
         Assert.Equal(7, wide.SinceRevision);
         Assert.Equal("prod", wide.Namespace);
-        Assert.Equal(IntrospectionClient.MaxWatchApps, narrow.Apps.Count);
+        Assert.Equal(RegistryWatchLoop.MaxWatchApps, narrow.Apps.Count);
     }
 
     [Fact]
     public async Task ResolveAsync_ServiceOfMoreThan1024Apps_ResolvesEveryApp()
     {
-        const int Apps = IntrospectionClient.MaxWatchApps + 6;
+        const int Apps = RegistryWatchLoop.MaxWatchApps + 6;
         await using var registry = await TestRegistry.StartAsync();
         var revisions = new string[Apps];
         for (var i = 0; i < Apps; i++)

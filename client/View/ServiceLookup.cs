@@ -1,6 +1,6 @@
-namespace Introspection.Client.Internal;
+namespace Introspection.Client.View;
 
-/// <summary>Where finding the apps of one service stands. Guarded by the client's gate.</summary>
+/// <summary>Where finding the apps of one service stands. Guarded by the view's lock.</summary>
 internal sealed class ServiceLookup
 {
     /// <summary>The registry answered (LookupService or a live Watch mapping snapshot).</summary>
@@ -8,6 +8,4 @@ internal sealed class ServiceLookup
 
     /// <summary>Why the last lookup failed; null when it did not.</summary>
     public string? Failure { get; set; }
-
-    public Task? Task { get; set; }
 }

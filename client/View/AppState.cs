@@ -1,8 +1,8 @@
 using Introspection.Protocol.Registry.V1;
 
-namespace Introspection.Client.Internal;
+namespace Introspection.Client.View;
 
-/// <summary>What the client knows about one app's instances. Guarded by the client's gate.</summary>
+/// <summary>What the client knows about one app's instances. Guarded by the view's lock.</summary>
 internal sealed class AppState(string app)
 {
     public string App { get; } = app;
