@@ -78,7 +78,7 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
         _metrics = new IntrospectionClientMetrics(meterFactory);
         if (options.Registries.Count > 0)
         {
-            _registry = new RegistryConnection(options.Registries, options.RegistryCallTimeout, options.RegistryKeepAlive, options.RegistryMaxReceiveMessageSize, timeProvider, loggerFactory);
+            _registry = new RegistryConnection(options.Registries, RegistryConnection.ClientDefaults(options.RegistryCallTimeout, options.RegistryKeepAlive, options.RegistryMaxReceiveMessageSize, loggerFactory), timeProvider, loggerFactory);
         }
 
         if (fetcher is null)
