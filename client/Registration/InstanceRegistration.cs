@@ -22,10 +22,11 @@ public sealed record InstanceRegistration
     public required int Port { get; init; }
 
     /// <summary>
-    /// Metadata revision the instance serves (consumers fetch its metadata once per distinct revision).
-    /// Default: empty.
+    /// Metadata revision the instance serves (consumers fetch its metadata once per distinct revision):
+    /// <c>"0"</c> or 64 lowercase hex characters (protocol/REVISION.md); the registry refuses anything else.
+    /// Default: <c>"0"</c>.
     /// </summary>
-    public string Revision { get; init; } = string.Empty;
+    public string Revision { get; init; } = "0";
 
     /// <summary>A few small labels (zone, weight, ...) stored with the instance. Default: none.</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
