@@ -151,7 +151,8 @@ public sealed class IntrospectionRegistrarTests
         Assert.Single(await ListAsync(first));
         Assert.Single(await ListAsync(second));
         Assert.Equal(2, await lease.DeleteAsync().WaitAsync(TestTimeouts.Call));
-        Assert.Equal([first.Address, second.Address], registrations.Order(StringComparer.Ordinal).Distinct());
+        Assert.Contains(first.Address, registrations);
+        Assert.Contains(second.Address, registrations);
     }
 
     [Fact]
