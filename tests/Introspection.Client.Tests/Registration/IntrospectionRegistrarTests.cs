@@ -173,6 +173,30 @@ public sealed class IntrospectionRegistrarTests
     }
 
     [Fact]
+    public async Task Status_RegistryUnreachable_UnhealthyAfterTheThresholdWithTheLastError()
+    {
+        var deadNode = $"http://127.0.0.1:{RegistryConnectionTests.FreePort()}";
+        var observer = new CountingObserver();
+        await using var registrar = new IntrospectionRegistrar(Options(deadNode, o =>
+        {
+            o.UnhealthyAfterFailures = 2;
+            o.Observer = observer;
+        }));
+
+        await using var lease = registrar.AddEndpoint(Endpoint(R1));
+
+        var status = lease.Registries[0];
+        await Poll.UntilAsync(() => !status.IsHealthy, "the registration turns unhealthy");
+        Assert.False(status.IsRegistered);
+        Assert.False(lease.IsRegistered);
+        Assert.Null(status.LastAccepted);
+        Assert.True(status.ConsecutiveFailures >= 2);
+        Assert.StartsWith(deadNode, status.LastError, StringComparison.Ordinal);
+        Assert.True(observer.Failed >= 2);
+        Assert.False(lease.Registered.IsCompleted);
+    }
+
+    [Fact]
     public void Constructor_NoRegistries_ThrowsNamingTheKey()
     {
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new IntrospectionRegistrar(new IntrospectionRegistrarOptions()));
