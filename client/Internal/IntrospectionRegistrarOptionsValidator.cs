@@ -14,6 +14,11 @@ internal sealed class IntrospectionRegistrarOptionsValidator : IValidateOptions<
             errors.Add($"{nameof(options.Registries)}: at least one registry address is required.");
         }
 
+        foreach (var entry in registries.Where(r => !RegistryConnection.Split([r]).Any()))
+        {
+            errors.Add($"{nameof(options.Registries)}: '{entry}' lists no address.");
+        }
+
         foreach (var address in RegistryConnection.Split(registries))
         {
             if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))

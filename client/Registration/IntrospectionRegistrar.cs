@@ -112,7 +112,9 @@ public sealed class IntrospectionRegistrar : IAsyncDisposable
         var keepers = new List<RegistryLeaseKeeper>();
         foreach (var entry in _options.Registries.Where(r => !string.IsNullOrWhiteSpace(r)))
         {
-            var connection = new RegistryConnection([entry], ChannelDefaults(), _timeProvider, _loggerFactory);
+            // The connection's own failover log (Information, every move) stays off here: during an outage it
+            // would repeat on every retry what the keeper logs once per state change (51, 52, 54), node included.
+            var connection = new RegistryConnection([entry], ChannelDefaults(), _timeProvider, NullLoggerFactory.Instance);
             keepers.Add(new RegistryLeaseKeeper(entry.Trim(), connection, instance, _options, _metrics, _random, _timeProvider, _logger));
         }
 

@@ -19,7 +19,7 @@ namespace Introspection.Provider.Internal;
 /// Shutdown runs in <see cref="StoppingAsync"/>: the host calls it before any hosted service's
 /// StopAsync, so Kestrel is still accepting connections while the instance deregisters and drains.
 /// </remarks>
-internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisposable
+internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisposable, IAsyncDisposable
 {
     private readonly ProviderMetadata _metadata;
     private readonly ProviderDrain _drain;
@@ -128,26 +128,42 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
 
     public void Dispose()
     {
+        if (BeginDispose() is { } registrar)
+        {
+            // Only a container disposed synchronously gets here; the renewal loops end promptly once cancelled.
+            registrar.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        _stopping.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (BeginDispose() is { } registrar)
+        {
+            await registrar.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+    }
+
+    /// <summary>Detaches everything; returns the registrar whose renewals still have to stop (without deregistering: shutdown did that when it ran).</summary>
+    private IntrospectionRegistrar? BeginDispose()
+    {
         // Resolved both as itself and as a hosted service, so the container disposes it twice.
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            return;
+            return null;
         }
 
         _startedRegistration.Dispose();
         _stopping.Cancel();
         _metadata.Changed -= OnMetadataChanged;
         _optionsSubscription?.Dispose();
-        IntrospectionRegistrar? registrar;
         lock (_lock)
         {
-            registrar = _registrar;
+            return _registrar;
         }
-
-        // Stops the renewals still running (without deregistering; shutdown did that already when it ran).
-        // Dispose is synchronous; the loops end promptly once cancelled.
-        registrar?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _stopping.Dispose();
     }
 
     private async Task StartupAsync(CancellationToken cancellationToken)
