@@ -197,6 +197,19 @@ public sealed class IntrospectionRegistrarTests
     }
 
     [Fact]
+    public async Task AddEndpoint_TtlBelowTheRegistryMinimum_RenewsEveryThirdOfTheGrantedTtl()
+    {
+        await using var registry = await TestRegistry.StartAsync();
+        // The test registry's minimum TTL is 1 s: it grants that instead of the 100 ms asked.
+        await using var registrar = new IntrospectionRegistrar(Options(registry.Address, o => o.LeaseTtl = TimeSpan.FromMilliseconds(100)));
+
+        await using var lease = registrar.AddEndpoint(Endpoint(R1));
+        await lease.Registered.WaitAsync(TestTimeouts.Call);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(333), lease.Registries[0].RenewInterval);
+    }
+
+    [Fact]
     public void Constructor_NoRegistries_ThrowsNamingTheKey()
     {
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new IntrospectionRegistrar(new IntrospectionRegistrarOptions()));
