@@ -73,7 +73,7 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
         if (options.Registries.Count > 0)
         {
             // The one registry connection of the client; the watch and lookup loops share it.
-            _registry = new RegistryConnection(options.Registries, options.RegistryCallTimeout, options.RegistryKeepAlive, options.RegistryMaxReceiveMessageSize, timeProvider, loggerFactory);
+            _registry = new RegistryConnection(options.Registries, RegistryConnection.ClientDefaults(options.RegistryCallTimeout, options.RegistryKeepAlive, options.RegistryMaxReceiveMessageSize, loggerFactory, options.RegistryChannel), timeProvider, loggerFactory);
         }
 
         if (fetcher is null)

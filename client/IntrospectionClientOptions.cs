@@ -93,6 +93,13 @@ public sealed class IntrospectionClientOptions
     public int RegistryMaxReceiveMessageSize { get; set; } = 64 * 1024 * 1024;
 
     /// <summary>
+    /// Hooks into the channels to the registry nodes (TLS, client certificates, call credentials, resilience
+    /// handlers). They run after the client's own defaults (keep-alive pings, connect timeout, DNS refresh).
+    /// Default: none.
+    /// </summary>
+    public RegistryChannelOptions RegistryChannel { get; set; } = new();
+
+    /// <summary>
     /// Debug override ("IP direct"): service name → <c>host:port</c> (several separated by commas). A pinned
     /// service never touches the registry. Example key: <c>Introspection:Client:StaticEndpoints:greet.Greeter</c>.
     /// Default: empty.

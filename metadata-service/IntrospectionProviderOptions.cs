@@ -1,3 +1,5 @@
+using Introspection.Client;
+
 namespace Introspection.Provider;
 
 /// <summary>
@@ -85,6 +87,13 @@ public sealed class IntrospectionProviderOptions
     /// Pick it well above the registry outages you want to ride out (minutes, not seconds).
     /// </summary>
     public TimeSpan? ExitAfterRegistryLoss { get; set; }
+
+    /// <summary>
+    /// Hooks into the channels to registry nodes (TLS, client certificates, call credentials, resilience
+    /// handlers), applied after the provider's defaults. Code only (not bound from configuration).
+    /// Default: none set.
+    /// </summary>
+    public RegistryChannelOptions RegistryChannel { get; set; } = new();
 
     /// <summary>Longest wait between two reconnection attempts to a registry (jittered exponential backoff; never more than half the renewal interval). Default: 10 s.</summary>
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(10);

@@ -7,10 +7,11 @@ using RegistryClient = Introspection.Protocol.Registry.V1.Registry.RegistryClien
 namespace Introspection.Client.Internal;
 
 /// <summary>
-/// The configured registry addresses and a channel to each. Each <c>Registries</c> entry is one registry (a
-/// group); the comma-separated addresses of an entry are nodes of that registry, sharing one store and one
-/// revision history. Calls go to the current address; a failure moves the
-/// current address on, so the next attempt (and the Watch stream) fails over to the next node. DNS names are
+/// The configured registry addresses and a channel to each: the one place that parses <c>Registries</c>
+/// entries, fails over between nodes and builds registry channels, for the discovery client and the
+/// registrar alike. Each entry is one registry (a group); the comma-separated addresses of an entry are nodes
+/// of that registry, sharing one store and one revision history. Calls go to the current address; a failure
+/// moves the current address on, so the next attempt (and a stream) fails over to the next node. DNS names are
 /// resolved by <see cref="SocketsHttpHandler"/> on every new connection, so a name that moves is followed.
 /// </summary>
 internal sealed partial class RegistryConnection : IDisposable
@@ -18,48 +19,94 @@ internal sealed partial class RegistryConnection : IDisposable
     private readonly Uri[] _addresses;
     private readonly int[] _groups;
     private readonly GrpcChannel?[] _channels;
-    private readonly SocketsHttpHandler _handler;
-    private readonly ILoggerFactory _loggerFactory;
+    private readonly RegistryChannelDefaults _defaults;
     private readonly ILogger _logger;
-    private readonly TimeSpan _callTimeout;
-    private readonly int _maxReceiveMessageSize;
     private readonly TimeProvider _timeProvider;
     private readonly Lock _lock = new();
     private int _current;
+    private bool _disposed;
 
-    public RegistryConnection(IEnumerable<string> addresses, TimeSpan callTimeout, TimeSpan keepAlive, int maxReceiveMessageSize, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    public RegistryConnection(IEnumerable<string> entries, RegistryChannelDefaults defaults, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
-        var nodes = addresses
-            .SelectMany((entry, group) => entry.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(a => (Address: new Uri(a, UriKind.Absolute), Group: group)))
+        var nodes = Parse(entries)
+            .SelectMany((registry, group) => registry.Select(address => (Address: address, Group: group)))
             .ToArray();
         _addresses = nodes.Select(n => n.Address).ToArray();
         _groups = nodes.Select(n => n.Group).ToArray();
-        _maxReceiveMessageSize = maxReceiveMessageSize;
         _channels = new GrpcChannel?[_addresses.Length];
-        _callTimeout = callTimeout;
+        _defaults = defaults;
         _timeProvider = timeProvider;
-        _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<RegistryConnection>();
-        _handler = new SocketsHttpHandler
-        {
-            EnableMultipleHttp2Connections = true,
-            ConnectTimeout = callTimeout,
-            // The Watch stream is idle when nothing changes: pings find a registry that vanished without a FIN.
-            KeepAlivePingDelay = keepAlive,
-            KeepAlivePingTimeout = keepAlive,
-            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
-            // Re-resolve DNS names now and then even on a healthy connection.
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        };
     }
 
     public int Count => _addresses.Length;
+
+    /// <summary>The index of the address calls go to now (for <see cref="MarkFailed"/> and <see cref="ResetChannel"/>).</summary>
+    public int CurrentIndex
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _current;
+            }
+        }
+    }
+
+    /// <summary>The address calls go to now.</summary>
+    public Uri CurrentAddress
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _addresses[_current];
+            }
+        }
+    }
+
+    /// <summary>
+    /// The discovery client's channel settings: pings on the otherwise idle Watch stream, a bounded connection
+    /// lifetime to re-resolve DNS, grpc-dotnet logging on, large snapshots allowed.
+    /// </summary>
+    public static RegistryChannelDefaults ClientDefaults(TimeSpan callTimeout, TimeSpan keepAlive, int maxReceiveMessageSize, ILoggerFactory loggerFactory, RegistryChannelOptions? hooks = null) => new()
+    {
+        CallTimeout = callTimeout,
+        ConfigureHandler = handler =>
+        {
+            handler.EnableMultipleHttp2Connections = true;
+            handler.ConnectTimeout = callTimeout;
+            // The Watch stream is idle when nothing changes: pings find a registry that vanished without a FIN.
+            handler.KeepAlivePingDelay = keepAlive;
+            handler.KeepAlivePingTimeout = keepAlive;
+            handler.KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always;
+            // Re-resolve DNS names now and then even on a healthy connection.
+            handler.PooledConnectionLifetime = TimeSpan.FromMinutes(5);
+        },
+        // A whole-namespace SNAPSHOT is one message: grpc-dotnet's 4 MB default is exceeded above ~25k instances.
+        MaxReceiveMessageSize = maxReceiveMessageSize,
+        ChannelLoggerFactory = loggerFactory,
+        Hooks = hooks ?? new RegistryChannelOptions(),
+    };
+
+    /// <summary>
+    /// Splits <c>Registries</c> entries into registries, each a list of node addresses. Throws
+    /// <see cref="UriFormatException"/> on an address that is not absolute.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<Uri>> Parse(IEnumerable<string> entries) =>
+        entries
+            .Where(e => !string.IsNullOrWhiteSpace(e))
+            .Select(e => (IReadOnlyList<Uri>)Split([e]).Select(a => new Uri(a, UriKind.Absolute)).ToArray())
+            .ToArray();
 
     /// <summary>
     /// The registry (configuration entry) the address at <paramref name="index"/> belongs to. Two addresses of
     /// the same group share one revision history, so a Watch may resume on one from a revision read on the other.
     /// </summary>
     public int GroupOf(int index) => _groups[index];
+
+    /// <summary>The address at <paramref name="index"/>.</summary>
+    public Uri AddressOf(int index) => _addresses[index];
 
     /// <summary>Entries may list several addresses separated by commas (the provider's notation for the nodes of one registry).</summary>
     public static IEnumerable<string> Split(IEnumerable<string> entries) =>
@@ -88,6 +135,27 @@ internal sealed partial class RegistryConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// Drops the channel to the node at <paramref name="index"/> so the next attempt dials afresh: a
+    /// GrpcChannel backs off its own reconnects (1 s and growing, up to minutes), which would hide a
+    /// restarted registry far longer than the caller's backoff; a new channel (with its own handler and
+    /// connection pool) also resolves a DNS name again.
+    /// </summary>
+    public void ResetChannel(int index)
+    {
+        GrpcChannel? channel;
+        lock (_lock)
+        {
+            channel = _channels[index];
+            _channels[index] = null;
+        }
+
+        channel?.Dispose();
+    }
+
+    /// <summary>A deadline <see cref="RegistryChannelDefaults.CallTimeout"/> from now, on the injected clock.</summary>
+    public DateTime Deadline() => _timeProvider.GetUtcNow().UtcDateTime + _defaults.CallTimeout;
+
     /// <summary>The apps that provide <paramref name="service"/>, trying each address once.</summary>
     public async Task<LookupServiceResponse> LookupServiceAsync(string @namespace, string service, CancellationToken cancellationToken)
     {
@@ -99,7 +167,7 @@ internal sealed partial class RegistryConnection : IDisposable
             {
                 return await client.LookupServiceAsync(
                     new LookupServiceRequest { Namespace = @namespace, Service = service },
-                    deadline: _timeProvider.GetUtcNow().UtcDateTime + _callTimeout,
+                    deadline: Deadline(),
                     cancellationToken: cancellationToken).ResponseAsync.ConfigureAwait(false);
             }
             catch (RpcException ex) when (IsFailover(ex.StatusCode) && !cancellationToken.IsCancellationRequested)
@@ -118,27 +186,62 @@ internal sealed partial class RegistryConnection : IDisposable
         code is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown
             or StatusCode.Cancelled or StatusCode.ResourceExhausted or StatusCode.Unimplemented;
 
-    private GrpcChannel GetChannel(int index) =>
-        _channels[index] ??= GrpcChannel.ForAddress(_addresses[index], new GrpcChannelOptions
+    /// <summary>Caller holds <see cref="_lock"/>.</summary>
+    private GrpcChannel GetChannel(int index)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _channels[index] ??= CreateChannel(_addresses[index]);
+    }
+
+    private GrpcChannel CreateChannel(Uri address)
+    {
+        // One handler per channel, owned by it: dropping the channel must drop its pooled connections too,
+        // or ResetChannel would not dial afresh.
+        var sockets = new SocketsHttpHandler();
+        _defaults.ConfigureHandler(sockets);
+        var hooks = _defaults.Hooks;
+        hooks.ConfigureHttpHandler?.Invoke(address, sockets);
+        var handler = hooks.WrapHandler?.Invoke(sockets) ?? sockets;
+        var options = new GrpcChannelOptions
         {
-            HttpHandler = _handler,
-            DisposeHttpClient = false,
-            // A whole-namespace SNAPSHOT is one message: grpc-dotnet's 4 MB default is exceeded above ~25k instances.
-            MaxReceiveMessageSize = _maxReceiveMessageSize,
-            LoggerFactory = _loggerFactory,
-        });
+            HttpHandler = handler,
+            DisposeHttpClient = true,
+            LoggerFactory = _defaults.ChannelLoggerFactory,
+        };
+        if (_defaults.MaxReceiveMessageSize is { } max)
+        {
+            options.MaxReceiveMessageSize = max;
+        }
+
+        if (hooks.Credentials is { } credentials)
+        {
+            if (!string.Equals(address.Scheme, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase))
+            {
+                handler.Dispose();
+                throw new InvalidOperationException($"Registry call credentials need an https address; {address} is not one.");
+            }
+
+            options.Credentials = ChannelCredentials.Create(ChannelCredentials.SecureSsl, credentials);
+        }
+
+        hooks.ConfigureChannel?.Invoke(address, options);
+        return GrpcChannel.ForAddress(address, options);
+    }
 
     public void Dispose()
     {
+        GrpcChannel?[] channels;
         lock (_lock)
         {
-            foreach (var channel in _channels)
-            {
-                channel?.Dispose();
-            }
+            _disposed = true;
+            channels = [.. _channels];
+            Array.Clear(_channels);
         }
 
-        _handler.Dispose();
+        foreach (var channel in channels)
+        {
+            channel?.Dispose();
+        }
     }
 
     private static partial class Log

@@ -37,8 +37,8 @@ internal sealed partial class ProviderLifecycle
             await Task.WhenAll(loops).WaitAsync(token).ConfigureAwait(false);
 
             step = "deregister";
-            var removed = await Task.WhenAll(Registrations.Select(r => r.DeregisterAsync(token))).ConfigureAwait(false);
-            var count = removed.Count(r => r);
+            // The lease stops its renewals before it deregisters, for the same reason as above.
+            var count = Lease is { } lease ? await lease.DeleteAsync(token).ConfigureAwait(false) : 0;
             Log.ShutdownDeregistered(_logger, count, Registrations.Count);
 
             step = "propagation delay";

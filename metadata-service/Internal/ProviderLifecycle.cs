@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using Introspection.Client;
 using Introspection.Protocol.Metadata.V1;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -9,17 +11,20 @@ namespace Introspection.Provider.Internal;
 
 /// <summary>
 /// The instance lifecycle: registers once the server listens, keeps the leases alive, pushes new
-/// revisions, and runs the graceful shutdown before the server stops.
+/// revisions, and runs the graceful shutdown before the server stops. Registration, renewal and
+/// deregistration are the client library's <see cref="IntrospectionRegistrar"/>; this class adds what
+/// only a hosted provider does (startup timeout, exit after registry loss, health, drain).
 /// </summary>
 /// <remarks>
 /// Shutdown runs in <see cref="StoppingAsync"/>: the host calls it before any hosted service's
 /// StopAsync, so Kestrel is still accepting connections while the instance deregisters and drains.
 /// </remarks>
-internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisposable
+internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisposable, IAsyncDisposable
 {
     private readonly ProviderMetadata _metadata;
     private readonly ProviderDrain _drain;
     private readonly ProviderMetrics _metrics;
+    private readonly IMeterFactory _meterFactory;
     private readonly IOptionsMonitor<IntrospectionProviderOptions> _optionsMonitor;
     private readonly IServer _server;
     private readonly IHostApplicationLifetime _lifetime;
@@ -31,7 +36,8 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
     private IntrospectionProviderOptions? _options;
     private CancellationTokenRegistration _startedRegistration;
     private Task _startup = Task.CompletedTask;
-    private List<RegistryRegistration> _registrations = [];
+    private IntrospectionRegistrar? _registrar;
+    private InstanceLease? _lease;
     private List<Task> _loops = [];
     private InstanceRegistration? _instance;
     private int _shutdownStarted;
@@ -42,6 +48,7 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
         ProviderMetadata metadata,
         ProviderDrain drain,
         ProviderMetrics metrics,
+        IMeterFactory meterFactory,
         IOptionsMonitor<IntrospectionProviderOptions> options,
         IServer server,
         IHostApplicationLifetime lifetime,
@@ -51,6 +58,7 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
         _metadata = metadata;
         _drain = drain;
         _metrics = metrics;
+        _meterFactory = meterFactory;
         _optionsMonitor = options;
         _server = server;
         _lifetime = lifetime;
@@ -62,13 +70,24 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
     /// <summary>The state the health check reports.</summary>
     internal ProviderState State { get; private set; } = ProviderState.Starting;
 
-    internal IReadOnlyList<RegistryRegistration> Registrations
+    internal IReadOnlyList<RegistryLeaseStatus> Registrations
     {
         get
         {
             lock (_lock)
             {
-                return _registrations;
+                return _lease?.Registries ?? [];
+            }
+        }
+    }
+
+    private InstanceLease? Lease
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _lease;
             }
         }
     }
@@ -109,22 +128,42 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
 
     public void Dispose()
     {
+        if (BeginDispose() is { } registrar)
+        {
+            // Only a container disposed synchronously gets here; the renewal loops end promptly once cancelled.
+            registrar.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        _stopping.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (BeginDispose() is { } registrar)
+        {
+            await registrar.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+    }
+
+    /// <summary>Detaches everything; returns the registrar whose renewals still have to stop (without deregistering: shutdown did that when it ran).</summary>
+    private IntrospectionRegistrar? BeginDispose()
+    {
         // Resolved both as itself and as a hosted service, so the container disposes it twice.
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            return;
+            return null;
         }
 
         _startedRegistration.Dispose();
         _stopping.Cancel();
         _metadata.Changed -= OnMetadataChanged;
         _optionsSubscription?.Dispose();
-        foreach (var registration in Registrations)
+        lock (_lock)
         {
-            registration.Dispose();
+            return _registrar;
         }
-
-        _stopping.Dispose();
     }
 
     private async Task StartupAsync(CancellationToken cancellationToken)
@@ -148,16 +187,36 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
                 return;
             }
 
-            var registrations = registries
-                .Select(r => new RegistryRegistration(r.Trim(), ParseAddresses(r), () => Volatile.Read(ref _instance)!, options, _metrics, _timeProvider, _loggerFactory))
-                .ToList();
+            var registrarOptions = new IntrospectionRegistrarOptions
+            {
+                LeaseTtl = options.LeaseTtl,
+                RegistryCallTimeout = options.RegistryCallTimeout,
+                UnhealthyAfterFailures = options.UnhealthyAfterFailures,
+                ReconnectMaxDelay = options.ReconnectMaxDelay,
+                Channel = options.RegistryChannel,
+                // The provider's own instruments (introspection.provider.*) keep counting what they always did.
+                Observer = _metrics,
+            };
+            foreach (var registry in registries)
+            {
+                registrarOptions.Registries.Add(registry);
+            }
+
+            IReadOnlyList<RegistryLeaseStatus> registrations;
             lock (_lock)
             {
-                _registrations = registrations;
-                _loops = registrations.Select(r => Task.Run(() => r.RunAsync(cancellationToken), CancellationToken.None)).ToList();
+                if (Volatile.Read(ref _shutdownStarted) != 0)
+                {
+                    return;
+                }
+
+                _registrar = new IntrospectionRegistrar(registrarOptions, _loggerFactory, _timeProvider, _meterFactory);
+                // Read under the lock: a metadata change after this point goes through the lease.
+                _lease = _registrar.AddEndpoint(Volatile.Read(ref _instance)!);
+                registrations = _lease.Registries;
                 if (options.ExitAfterRegistryLoss is { } limit)
                 {
-                    var since = _timeProvider.GetTimestamp();
+                    var since = _timeProvider.GetUtcNow();
                     _loops.Add(Task.Run(() => WatchRegistryLossAsync(registrations, since, limit, cancellationToken), CancellationToken.None));
                 }
             }
@@ -165,12 +224,11 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
             Log.Registering(_logger, _instance!.App, _instance.InstanceId, host, port, metadata.Revision, registrations.Count, options.StartupTimeout.TotalSeconds);
             try
             {
-                await Task.WhenAny(registrations.Select(r => r.FirstRegistered))
-                    .WaitAsync(options.StartupTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+                await _lease.Registered.WaitAsync(options.StartupTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
-                var reasons = string.Join("; ", registrations.Select(r => $"{r.Name}: {r.LastError ?? "no answer"}"));
+                var reasons = string.Join("; ", registrations.Select(r => $"{r.Registry}: {r.LastError ?? "no answer"}"));
                 if (options.StopOnStartupFailure)
                 {
                     Log.StartupFailedStopping(_logger, options.StartupTimeout.TotalSeconds, reasons);
@@ -210,7 +268,7 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
     /// Stops the host with exit code 1 once no registry has accepted a registration or renewal for
     /// <paramref name="limit"/> (<see cref="IntrospectionProviderOptions.ExitAfterRegistryLoss"/>).
     /// </summary>
-    private async Task WatchRegistryLossAsync(IReadOnlyList<RegistryRegistration> registrations, long since, TimeSpan limit, CancellationToken cancellationToken)
+    private async Task WatchRegistryLossAsync(IReadOnlyList<RegistryLeaseStatus> registrations, DateTimeOffset since, TimeSpan limit, CancellationToken cancellationToken)
     {
         // Fine enough to act within a tenth of the limit, coarse enough to cost nothing.
         var period = TimeSpan.FromTicks(Math.Clamp(limit.Ticks / 10, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(1).Ticks));
@@ -219,14 +277,14 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
             while (true)
             {
                 await Task.Delay(period, _timeProvider, cancellationToken).ConfigureAwait(false);
-                var last = Math.Max(since, registrations.Max(r => r.LastAccepted));
-                var lost = _timeProvider.GetElapsedTime(last);
+                var last = registrations.Select(r => r.LastAccepted ?? since).Append(since).Max();
+                var lost = _timeProvider.GetUtcNow() - last;
                 if (lost < limit)
                 {
                     continue;
                 }
 
-                var reasons = string.Join("; ", registrations.Select(r => $"{r.Name}: {r.LastError ?? "no answer"}"));
+                var reasons = string.Join("; ", registrations.Select(r => $"{r.Registry}: {r.LastError ?? "no answer"}"));
                 Log.RegistryLossStopping(_logger, lost.TotalSeconds, limit.TotalSeconds, reasons);
                 Environment.ExitCode = 1;
                 _lifetime.StopApplication();
@@ -264,40 +322,37 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
             Labels = new Dictionary<string, string>(options.Labels, StringComparer.Ordinal),
             Services = metadata.Services.Select(s => s.Name).Distinct(StringComparer.Ordinal).ToList(),
         });
-        foreach (var registration in Registrations)
+        if (Lease is { } lease)
         {
-            _ = PushAsync(registration);
+            _ = PushAsync(lease, Volatile.Read(ref _instance)!);
         }
     }
 
-    private async Task PushAsync(RegistryRegistration registration)
+    private async Task PushAsync(InstanceLease lease, InstanceRegistration instance)
     {
         try
         {
-            await registration.UpdateAsync(_stopping.Token).ConfigureAwait(false);
+            // A registry that fails now gets the change after its next renewal (the registrar logs that).
+            await lease.UpdateAsync(instance, _stopping.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
         }
-        catch (Exception ex)
+        catch (ObjectDisposedException)
         {
-            // The keep-alive loop pushes it again once the registry answers.
-            Log.UpdateDeferred(_logger, registration.Name, ex.Message);
+            // Shut down meanwhile.
         }
     }
 
-    private InstanceRegistration Snapshot(IntrospectionProviderOptions options, string host, int port, MetadataInfo metadata) => new(
-        options.Namespace,
-        metadata.App,
-        options.InstanceId is { Length: > 0 } id ? id : $"{host}:{port}",
-        host,
-        port,
-        metadata.Revision,
-        new Dictionary<string, string>(options.Labels, StringComparer.Ordinal),
-        metadata.Services.Select(s => s.Name).Distinct(StringComparer.Ordinal).ToList());
-
-    internal static List<Uri> ParseAddresses(string registry) =>
-        registry.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(a => new Uri(a, UriKind.Absolute))
-            .ToList();
+    private static InstanceRegistration Snapshot(IntrospectionProviderOptions options, string host, int port, MetadataInfo metadata) => new()
+    {
+        Namespace = options.Namespace,
+        App = metadata.App,
+        InstanceId = options.InstanceId is { Length: > 0 } id ? id : $"{host}:{port}",
+        Host = host,
+        Port = port,
+        Revision = metadata.Revision,
+        Labels = new Dictionary<string, string>(options.Labels, StringComparer.Ordinal),
+        Services = metadata.Services.Select(s => s.Name).Distinct(StringComparer.Ordinal).ToList(),
+    };
 }

@@ -1,9 +1,14 @@
 using System.Diagnostics.Metrics;
+using Introspection.Client;
 
 namespace Introspection.Provider.Internal;
 
-/// <summary>The provider's instruments, on the meter <see cref="MeterName"/>.</summary>
-internal sealed class ProviderMetrics
+/// <summary>
+/// The provider's instruments, on the meter <see cref="MeterName"/>. Told of lease events as the
+/// registrar's <see cref="IRegistrationObserver"/>, so the provider's instrument names stay what
+/// dashboards already query while the registrar records its own (<see cref="IntrospectionRegistrar.MeterName"/>).
+/// </summary>
+internal sealed class ProviderMetrics : IRegistrationObserver
 {
     public const string MeterName = "Introspection.Provider";
 
@@ -26,6 +31,12 @@ internal sealed class ProviderMetrics
     public void Renewed(string registry) => _renewals.Add(1, new KeyValuePair<string, object?>("registry", registry));
 
     public void RenewalFailed(string registry) => _renewalFailures.Add(1, new KeyValuePair<string, object?>("registry", registry));
+
+    void IRegistrationObserver.OnRegistered(string registry) => Registered(registry);
+
+    void IRegistrationObserver.OnRenewed(string registry) => Renewed(registry);
+
+    void IRegistrationObserver.OnRenewalFailed(string registry) => RenewalFailed(registry);
 
     public void MetadataRequest(string status) => _metadataRequests.Add(1, new KeyValuePair<string, object?>("status", status));
 }

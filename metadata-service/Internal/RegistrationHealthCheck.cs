@@ -19,7 +19,7 @@ internal sealed class RegistrationHealthCheck : IHealthCheck
     {
         var registrations = _lifecycle.Registrations;
         var data = registrations.ToDictionary(
-            r => r.Name,
+            r => r.Registry,
             r => (object)(r.IsRegistered ? $"registered, {r.ConsecutiveFailures} failure(s)" : $"not registered: {r.LastError ?? "pending"}"));
 
         var result = _lifecycle.State switch
@@ -28,7 +28,7 @@ internal sealed class RegistrationHealthCheck : IHealthCheck
             ProviderState.ShuttingDown => HealthCheckResult.Unhealthy("The instance is shutting down (deregistered, draining).", data: data),
             _ when registrations.Any(r => r.ConsecutiveFailures >= _lifecycle.UnhealthyAfterFailures) =>
                 HealthCheckResult.Unhealthy(
-                    "Lease renewal keeps failing with " + string.Join(", ", registrations.Where(r => r.ConsecutiveFailures >= _lifecycle.UnhealthyAfterFailures).Select(r => r.Name)) + "; the instance still serves.",
+                    "Lease renewal keeps failing with " + string.Join(", ", registrations.Where(r => r.ConsecutiveFailures >= _lifecycle.UnhealthyAfterFailures).Select(r => r.Registry)) + "; the instance still serves.",
                     data: data),
             ProviderState.Starting => HealthCheckResult.Degraded("Registering.", data: data),
             _ when registrations.Any(r => !r.IsRegistered || r.ConsecutiveFailures > 0) => HealthCheckResult.Degraded("Some registrations are failing.", data: data),

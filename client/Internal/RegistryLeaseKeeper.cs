@@ -1,30 +1,31 @@
 using Grpc.Core;
-using Grpc.Net.Client;
 using Introspection.Protocol.Registry.V1;
 using Microsoft.Extensions.Logging;
 
-namespace Introspection.Provider.Internal;
+namespace Introspection.Client.Internal;
 
 /// <summary>
-/// This instance's registration with one registry (one entry of
-/// <see cref="IntrospectionProviderOptions.Registries"/>): its lease, the keep-alive stream that
+/// One endpoint's registration with one registry (one entry of
+/// <see cref="IntrospectionRegistrarOptions.Registries"/>): its lease, the keep-alive stream that
 /// renews it, and the calls that update or remove it. Several addresses of one registry share the
-/// lease and are tried in turn.
+/// lease and are tried in turn (the <see cref="RegistryConnection"/> fails over between them).
 /// </summary>
-internal sealed partial class RegistryRegistration : IDisposable
+internal sealed partial class RegistryLeaseKeeper : IDisposable
 {
-    private readonly Uri[] _addresses;
-    private readonly GrpcChannel?[] _channels;
+    /// <summary>First reconnect delay; the backoff doubles from here up to the cap.</summary>
+    private static readonly TimeSpan InitialReconnectDelay = TimeSpan.FromMilliseconds(100);
+
+    private readonly RegistryConnection _connection;
     private readonly Func<InstanceRegistration> _instance;
-    private readonly IntrospectionProviderOptions _options;
-    private readonly ProviderMetrics _metrics;
+    private readonly IntrospectionRegistrarOptions _options;
+    private readonly RegistrarMetrics _metrics;
+    private readonly IRandomSource _random;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     // Serialises Register / UpdateInstance / Deregister: a renewal that lost its lease must not
     // re-register while a shutdown deregisters, and updates must not race a registration.
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly TaskCompletionSource _firstRegistered = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _addressIndex;
     private long _leaseId;
     private long _grantedTtlMs;
     private int _consecutiveFailures;
@@ -35,23 +36,24 @@ internal sealed partial class RegistryRegistration : IDisposable
     private volatile string? _lastError;
     private long _lastAccepted;
 
-    public RegistryRegistration(
+    public RegistryLeaseKeeper(
         string name,
-        IReadOnlyList<Uri> addresses,
+        RegistryConnection connection,
         Func<InstanceRegistration> instance,
-        IntrospectionProviderOptions options,
-        ProviderMetrics metrics,
+        IntrospectionRegistrarOptions options,
+        RegistrarMetrics metrics,
+        IRandomSource random,
         TimeProvider timeProvider,
-        ILoggerFactory loggerFactory)
+        ILogger logger)
     {
         Name = name;
-        _addresses = [.. addresses];
-        _channels = new GrpcChannel?[_addresses.Length];
+        _connection = connection;
         _instance = instance;
         _options = options;
         _metrics = metrics;
+        _random = random;
         _timeProvider = timeProvider;
-        _logger = loggerFactory.CreateLogger<RegistryRegistration>();
+        _logger = logger;
         _grantedTtlMs = (long)options.LeaseTtl.TotalMilliseconds;
     }
 
@@ -64,8 +66,11 @@ internal sealed partial class RegistryRegistration : IDisposable
 
     public string? LastError => _lastError;
 
-    /// <summary><see cref="TimeProvider.GetTimestamp"/> of the last registration or renewal the registry accepted; 0 before the first.</summary>
-    public long LastAccepted => Interlocked.Read(ref _lastAccepted);
+    /// <summary>When (on the injected clock) the registry last accepted a registration or renewal; null before the first.</summary>
+    public DateTimeOffset? LastAccepted => Interlocked.Read(ref _lastAccepted) is var ticks and not 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+    /// <summary>The node addresses of this registry.</summary>
+    public RegistryConnection Connection => _connection;
 
     /// <summary>Completes at the first successful registration.</summary>
     public Task FirstRegistered => _firstRegistered.Task;
@@ -73,11 +78,16 @@ internal sealed partial class RegistryRegistration : IDisposable
     /// <summary>Every third of the granted TTL (etcd's habit): two renewals may fail before the lease lapses.</summary>
     public TimeSpan RenewInterval => TimeSpan.FromMilliseconds(Math.Max(Interlocked.Read(ref _grantedTtlMs) / 3, 50));
 
-    private Uri CurrentAddress => _addresses[Volatile.Read(ref _addressIndex) % _addresses.Length];
+    /// <summary>The lease id the registry granted; 0 while not registered.</summary>
+    public long LeaseId => Interlocked.Read(ref _leaseId);
+
+    private Uri CurrentAddress => _connection.CurrentAddress;
 
     /// <summary>Registers, then renews on one KeepAlive stream until cancelled; reconnects and re-registers as needed.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        Backoff? backoff = null;
+        var backoffCap = TimeSpan.Zero;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -96,13 +106,26 @@ internal sealed partial class RegistryRegistration : IDisposable
             catch (Exception ex)
             {
                 RecordFailure(ex);
-                ResetChannel(CurrentAddress);
-                RotateAddress();
+                var failed = _connection.CurrentIndex;
+                _connection.ResetChannel(failed);
+                _connection.MarkFailed(failed);
                 var attempt = Interlocked.Increment(ref _attempt);
                 // Capped at half the renewal interval: once a restarted registry answers, this
                 // instance is back in it within one renewal interval.
                 var cap = TimeSpan.FromTicks(Math.Min(_options.ReconnectMaxDelay.Ticks, RenewInterval.Ticks / 2));
-                var delay = Backoff.Delay(attempt, cap);
+                if (backoff is null || attempt == 1 || cap != backoffCap)
+                {
+                    // A fresh series after a success (attempt 1) or when the granted TTL moved the cap.
+                    // A cap below the usual first delay starts there, so the cap holds from attempt 1.
+                    backoffCap = cap;
+                    backoff = new Backoff(TimeSpan.FromTicks(Math.Min(InitialReconnectDelay.Ticks, cap.Ticks)), cap, _random);
+                    for (var i = 1; i < attempt; i++)
+                    {
+                        backoff.Next();
+                    }
+                }
+
+                var delay = backoff.Next();
                 Log.Reconnecting(_logger, Name, CurrentAddress, delay.TotalMilliseconds, attempt);
                 try
                 {
@@ -130,6 +153,26 @@ internal sealed partial class RegistryRegistration : IDisposable
         }
     }
 
+    /// <summary>
+    /// <see cref="UpdateAsync"/> that does not throw on a registry failure: the keep-alive loop pushes the
+    /// change once the registry answers again, so the failure is only logged.
+    /// </summary>
+    public async Task PushAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await UpdateAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            Log.UpdateDeferred(_logger, Name, Describe(ex));
+        }
+    }
+
     /// <summary>Removes the instance from this registry. Returns true when it was registered and now is not.</summary>
     public async Task<bool> DeregisterAsync(CancellationToken cancellationToken)
     {
@@ -143,14 +186,14 @@ internal sealed partial class RegistryRegistration : IDisposable
 
             var instance = _instance();
             Exception? last = null;
-            for (var i = 0; i < _addresses.Length; i++)
+            for (var i = 0; i < _connection.Count; i++)
             {
-                var address = CurrentAddress;
+                var (client, index, address) = _connection.Current();
                 try
                 {
-                    await Client(address).DeregisterAsync(
+                    await client.DeregisterAsync(
                         new DeregisterRequest { Namespace = instance.Namespace, App = instance.App, InstanceId = instance.InstanceId },
-                        deadline: Deadline(),
+                        deadline: _connection.Deadline(),
                         cancellationToken: cancellationToken).ConfigureAwait(false);
                     Interlocked.Exchange(ref _leaseId, 0);
                     Log.Deregistered(_logger, Name, address, instance.App, instance.InstanceId);
@@ -166,7 +209,7 @@ internal sealed partial class RegistryRegistration : IDisposable
                 catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
                 {
                     last = ex;
-                    RotateAddress();
+                    _connection.MarkFailed(index);
                 }
             }
 
@@ -181,11 +224,7 @@ internal sealed partial class RegistryRegistration : IDisposable
 
     public void Dispose()
     {
-        foreach (var channel in _channels)
-        {
-            channel?.Dispose();
-        }
-
+        _connection.Dispose();
         _gate.Dispose();
     }
 
@@ -209,7 +248,7 @@ internal sealed partial class RegistryRegistration : IDisposable
     private async Task RegisterCoreAsync(CancellationToken cancellationToken)
     {
         var instance = _instance();
-        var address = CurrentAddress;
+        var (client, _, address) = _connection.Current();
         var request = new RegisterRequest
         {
             Namespace = instance.Namespace,
@@ -228,7 +267,7 @@ internal sealed partial class RegistryRegistration : IDisposable
             request.Instance.Labels[key] = value;
         }
 
-        var response = await Client(address).RegisterAsync(request, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var response = await client.RegisterAsync(request, deadline: _connection.Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
         Interlocked.Exchange(ref _grantedTtlMs, Math.Max(response.TtlMs, 1));
         Interlocked.Exchange(ref _leaseId, response.LeaseId);
         _registeredRevision = instance.Revision;
@@ -253,7 +292,7 @@ internal sealed partial class RegistryRegistration : IDisposable
         }
 
         var instance = _instance();
-        var client = Client(CurrentAddress);
+        var client = _connection.Current().Client;
         if (!string.Equals(_registeredRevision, instance.Revision, StringComparison.Ordinal) ||
             !string.Equals(_registeredLabels, instance.LabelsKey, StringComparison.Ordinal))
         {
@@ -272,7 +311,7 @@ internal sealed partial class RegistryRegistration : IDisposable
 
             try
             {
-                await client.UpdateInstanceAsync(request, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+                await client.UpdateInstanceAsync(request, deadline: _connection.Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
             {
@@ -293,7 +332,7 @@ internal sealed partial class RegistryRegistration : IDisposable
             {
                 var mapping = new MapServiceRequest { Namespace = instance.Namespace, App = instance.App };
                 mapping.Services.Add(instance.Services);
-                await client.MapServiceAsync(mapping, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+                await client.MapServiceAsync(mapping, deadline: _connection.Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
                 Log.ServicesMapped(_logger, Name, instance.App, instance.Services.Count);
             }
 
@@ -311,7 +350,7 @@ internal sealed partial class RegistryRegistration : IDisposable
 
     private void RecordSuccess()
     {
-        Interlocked.Exchange(ref _lastAccepted, _timeProvider.GetTimestamp());
+        Interlocked.Exchange(ref _lastAccepted, _timeProvider.GetUtcNow().UtcTicks);
         Interlocked.Exchange(ref _attempt, 0);
         var failures = Interlocked.Exchange(ref _consecutiveFailures, 0);
         if (failures > 0)
@@ -346,58 +385,4 @@ internal sealed partial class RegistryRegistration : IDisposable
         RpcException rpc => $"{rpc.StatusCode}: {rpc.Status.Detail.TrimEnd('.')}",
         _ => exception.Message.TrimEnd('.'),
     };
-
-    private void RotateAddress()
-    {
-        if (_addresses.Length > 1)
-        {
-            Interlocked.Increment(ref _addressIndex);
-        }
-    }
-
-    /// <summary>
-    /// Drops the channel to <paramref name="address"/> so the next attempt dials afresh: a
-    /// GrpcChannel backs off its own reconnects (1 s and growing, up to minutes), which would
-    /// hide a restarted registry far longer than this class's backoff; a new channel also
-    /// resolves a DNS name again.
-    /// </summary>
-    private void ResetChannel(Uri address)
-    {
-        var index = Array.IndexOf(_addresses, address);
-        Interlocked.Exchange(ref _channels[index], null)?.Dispose();
-    }
-
-    private DateTime Deadline() => DateTime.UtcNow + _options.RegistryCallTimeout;
-
-    private Registry.RegistryClient Client(Uri address)
-    {
-        var index = Array.IndexOf(_addresses, address);
-        var channel = _channels[index];
-        if (channel is null)
-        {
-            channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
-            {
-                HttpHandler = new SocketsHttpHandler
-                {
-                    ConnectTimeout = _options.RegistryCallTimeout,
-                    EnableMultipleHttp2Connections = true,
-                    PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-                    // Pings notice a dead registry connection between two renewals.
-                    KeepAlivePingDelay = TimeSpan.FromSeconds(20),
-                    KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
-                },
-                // No LoggerFactory on purpose: grpc-dotnet logs every failed call at Error, which
-                // during a registry outage repeats what this class already logs once, at the
-                // right level (warning first, error at the threshold).
-            });
-            var existing = Interlocked.CompareExchange(ref _channels[index], channel, null);
-            if (existing is not null)
-            {
-                channel.Dispose();
-                channel = existing;
-            }
-        }
-
-        return new Registry.RegistryClient(channel);
-    }
 }

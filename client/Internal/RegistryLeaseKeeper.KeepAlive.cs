@@ -1,9 +1,9 @@
 using Grpc.Core;
 using Introspection.Protocol.Registry.V1;
 
-namespace Introspection.Provider.Internal;
+namespace Introspection.Client.Internal;
 
-internal sealed partial class RegistryRegistration
+internal sealed partial class RegistryLeaseKeeper
 {
     /// <summary>
     /// Renews the lease on one KeepAlive stream every <see cref="RenewInterval"/>. Returns when the
@@ -12,9 +12,9 @@ internal sealed partial class RegistryRegistration
     /// </summary>
     private async Task KeepAliveAsync(CancellationToken cancellationToken)
     {
-        var address = CurrentAddress;
+        var (client, _, address) = _connection.Current();
         using var streamCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var call = Client(address).KeepAlive(cancellationToken: streamCts.Token);
+        using var call = client.KeepAlive(cancellationToken: streamCts.Token);
         try
         {
             var read = call.ResponseStream.MoveNext(streamCts.Token);

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 
-namespace Introspection.Provider.Internal;
+namespace Introspection.Client.Internal;
 
-internal sealed partial class RegistryRegistration
+internal sealed partial class RegistryLeaseKeeper
 {
     private static partial class Log
     {
@@ -38,5 +38,8 @@ internal sealed partial class RegistryRegistration
 
         [LoggerMessage(60, LogLevel.Warning, "Could not deregister from registry {Registry}; the entry disappears when its lease lapses.", EventName = "DeregisterFailed")]
         public static partial void DeregisterFailed(ILogger logger, string registry, Exception? exception);
+
+        [LoggerMessage(61, LogLevel.Warning, "Registry {Registry}: update not pushed yet ({Reason}); it goes with the next successful renewal.", EventName = "UpdateDeferred")]
+        public static partial void UpdateDeferred(ILogger logger, string registry, string reason);
     }
 }
