@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using Grpc.Core;
 using Introspection.Client.Internal;
@@ -135,6 +136,7 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
     /// from memory.
     /// </summary>
     /// <exception cref="RpcException">UNAVAILABLE when no instance exposes the service; see <see cref="IntrospectionErrors"/>.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "CancellationToken = default on every overload is the .NET convention; the overloads differ in the target's type, so no call is ambiguous.")]
     public ValueTask<IReadOnlyList<InstanceEndpoint>> ResolveAsync(ServiceTarget target, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -155,6 +157,7 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Resolves a service by name (any group, any version, every app providing it).</summary>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "CancellationToken = default on every overload is the .NET convention; the overloads differ in the target's type, so no call is ambiguous.")]
     public ValueTask<IReadOnlyList<InstanceEndpoint>> ResolveAsync(string service, CancellationToken cancellationToken = default) =>
         ResolveAsync(new ServiceTarget(service), cancellationToken);
 
