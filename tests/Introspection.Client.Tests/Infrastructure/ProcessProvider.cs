@@ -19,7 +19,7 @@ public sealed class ProcessProvider : IDisposable
 
     public string InstanceId { get; }
 
-    public static async Task<ProcessProvider> StartAsync(TestRegistry registry, string instanceId, TimeSpan leaseTtl)
+    public static async Task<ProcessProvider> StartAsync(RegistryHost registry, string instanceId, TimeSpan leaseTtl)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -31,7 +31,7 @@ public sealed class ProcessProvider : IDisposable
         foreach (var arg in new[]
         {
             "--urls", "http://127.0.0.1:0",
-            $"--Introspection:Provider:Registries:0={registry.Address}",
+            $"--Introspection:Provider:Registries:0={registry.Url}",
             "--Introspection:Provider:App=greeter",
             $"--Introspection:Provider:InstanceId={instanceId}",
             $"--Introspection:Provider:LeaseTtl={leaseTtl:c}",

@@ -90,7 +90,7 @@ public sealed class TestProvider : IAsyncDisposable
     }
 
     /// <summary>Waits until the registry lists this instance (the provider registers after it started listening).</summary>
-    public async Task WaitRegisteredAsync(TestRegistry registry, string app = "greeter")
+    public async Task WaitRegisteredAsync(RegistryHost registry, string app = "greeter")
     {
         await Poll.UntilAsync(async () =>
         {

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Introspection.Provider.Tests.Infrastructure;
 
@@ -18,12 +19,13 @@ internal sealed class ProviderServer : IAsyncDisposable
 
     private readonly GrpcChannel _channel;
     private readonly MemoryConfigurationProvider _reloadable;
+    private readonly FakeLoggerProvider _logs;
     private bool _stopped;
 
-    private ProviderServer(WebApplication app, LogSink logs, MemoryConfigurationProvider reloadable)
+    private ProviderServer(WebApplication app, FakeLoggerProvider logs, MemoryConfigurationProvider reloadable)
     {
         WebApp = app;
-        Logs = logs;
+        _logs = logs;
         _reloadable = reloadable;
         Address = new Uri(app.Urls.First());
         _channel = GrpcChannel.ForAddress(Address);
@@ -33,7 +35,8 @@ internal sealed class ProviderServer : IAsyncDisposable
 
     public WebApplication WebApp { get; }
 
-    public LogSink Logs { get; }
+    /// <summary>The provider's own log records (categories <c>Introspection.*</c>, from Debug up), in the order they were written.</summary>
+    public IReadOnlyList<FakeLogRecord> Logs => _logs.Collector.IntrospectionRecords();
 
     public Uri Address { get; }
 
@@ -53,7 +56,7 @@ internal sealed class ProviderServer : IAsyncDisposable
         // Last source: what a test writes here wins and survives a reload, like an edited appsettings file.
         builder.Configuration.AddInMemoryCollection();
         var reloadable = ((IConfigurationRoot)builder.Configuration).Providers.OfType<MemoryConfigurationProvider>().Last();
-        var logs = new LogSink();
+        var logs = new FakeLoggerProvider();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
