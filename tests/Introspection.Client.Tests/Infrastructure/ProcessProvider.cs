@@ -49,16 +49,19 @@ public sealed class ProcessProvider : IDisposable
         var provider = new ProcessProvider(process, instanceId);
         try
         {
-            await Poll.UntilAsync(async () =>
+            // Poll retries a failing condition, so a provider that dies while starting is watched for separately.
+            var registered = Poll.UntilAsync(async () =>
             {
-                if (process.HasExited)
-                {
-                    throw new InvalidOperationException($"the sample provider exited with code {process.ExitCode}");
-                }
-
                 var list = await registry.Client.ListInstancesAsync(new ListInstancesRequest { App = "greeter" });
                 return list.Instances.Any(i => i.InstanceId == instanceId);
             }, $"the sample provider {instanceId} registered", TimeSpan.FromSeconds(30));
+            var exited = process.WaitForExitAsync();
+            if (await Task.WhenAny(registered, exited).WaitAsync(TimeSpan.FromSeconds(40)) == exited)
+            {
+                throw new InvalidOperationException($"the sample provider exited with code {process.ExitCode}");
+            }
+
+            await registered;
         }
         catch
         {

@@ -1,7 +1,7 @@
 namespace Introspection.Registry.Tests.Infrastructure;
 
 /// <summary>One registry shared by the tests of a class (they must not depend on each other's state).</summary>
-public sealed class RegistryServerFixture : IAsyncLifetime
+public sealed class RegistryHostFixture : IAsyncLifetime
 {
     private RegistryHost? _server;
 
