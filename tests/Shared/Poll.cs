@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
+
 namespace Introspection.Testing;
 
 /// <summary>Polls a condition instead of sleeping a fixed time.</summary>
@@ -46,6 +48,25 @@ public static class Poll
             }
 
             await Task.Delay(interval ?? s_interval).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Advances <paramref name="time"/> by <paramref name="step"/> until <paramref name="condition"/> holds, for
+    /// background loops on a <see cref="FakeTimeProvider"/> that run on their own thread; at most <see cref="TestTimeouts.Long"/>.
+    /// </summary>
+    public static async Task TickUntilAsync(FakeTimeProvider time, TimeSpan step, Func<bool> condition, string because = "the condition holds")
+    {
+        var deadline = DateTime.UtcNow + TestTimeouts.Long;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out after {TestTimeouts.Long.TotalSeconds} s of ticking waiting until {because}.");
+            }
+
+            time.Advance(step);
+            await Task.Delay(s_interval).ConfigureAwait(false);
         }
     }
 }
