@@ -39,6 +39,8 @@ public sealed class RegistryProbeTests
 
         // Not forever: after MaxConsecutiveExtensions the lease is evicted even though the probe would still pass.
         await Poll.UntilAsync(async () => (await registry.InstancesAsync(ProviderServer.App)).Count == 0, TestTimeouts.Short, "the instance is evicted after the extension limit");
+        // The sweeper logs an eviction after the store applied it: a lister can see the instance gone first.
+        await Poll.UntilAsync(() => registry.Logs.Any(e => e.Id.Id == LeaseEvicted), TestTimeouts.Short, "the eviction is logged");
         var events = registry.Logs.Select(e => e.Id.Id).ToList();
         Assert.Equal(2, events.Count(id => id == ProbeExtended));
         Assert.Contains(ProbeLimitReached, events);
@@ -82,6 +84,8 @@ public sealed class RegistryProbeTests
         relay.Cut();
 
         await Poll.UntilAsync(async () => (await registry.InstancesAsync(ProviderServer.App)).Count == 0, TestTimeouts.Short, "the lapsed instance is evicted");
+        // The sweeper logs an eviction after the store applied it: a lister can see the instance gone first.
+        await Poll.UntilAsync(() => registry.Logs.Any(e => e.Id.Id == LeaseEvicted), TestTimeouts.Short, "the eviction is logged");
         Assert.DoesNotContain(registry.Logs, e => e.Id.Id is ProbeExtended or ProbeFailed or ProbeLimitReached);
         Assert.Contains(registry.Logs, e => e.Id.Id == LeaseEvicted);
     }
