@@ -1,116 +1,31 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
+using Introspection.Testing;
 
 namespace Introspection.Bench.Infrastructure;
 
-/// <summary>A private <c>redis-server</c> on a free loopback port, without persistence, for the redis-store runs.</summary>
+/// <summary>
+/// A private <c>redis-server</c> on a free loopback port, without persistence, for the redis-store runs: the
+/// tests' launcher (<see cref="RedisServer"/>, tests/Shared/) plus the /proc sampling the capacity runs need.
+/// </summary>
 internal sealed class RedisProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly RedisServer _server;
 
-    private RedisProcess(Process process, int port)
-    {
-        _process = process;
-        Port = port;
-    }
+    private RedisProcess(RedisServer server) => _server = server;
 
-    public int Port { get; }
+    public int Port => _server.Port;
 
-    public int Pid => _process.Id;
+    public int Pid => _server.Pid;
 
-    public string Configuration => $"127.0.0.1:{Port}";
+    public string Configuration => _server.Configuration;
 
     public static async Task<RedisProcess> StartAsync(CancellationToken ct)
     {
-        var server = FindServer() ?? throw new InvalidOperationException(
-            "redis-server was not found on PATH: install it (apt-get install -y redis-server)");
-        var port = FreePort.Get(IPAddress.Loopback);
-        var psi = new ProcessStartInfo(server)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes", "--loglevel", "warning" })
-        {
-            psi.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start redis-server");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var redis = new RedisProcess(process, port);
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!await redis.PingAsync(ct).ConfigureAwait(false))
-        {
-            if (process.HasExited || DateTime.UtcNow > deadline)
-            {
-                await redis.DisposeAsync().ConfigureAwait(false);
-                throw new InvalidOperationException("redis-server did not answer PING within 15 s");
-            }
-
-            await Task.Delay(50, ct).ConfigureAwait(false);
-        }
-
-        return redis;
+        // No AOF, no RDB (the launcher's defaults); protected mode stays on, as in the bench's own launcher before.
+        var server = await RedisServer.StartAsync(durable: false, ["--protected-mode", "yes"], ct).ConfigureAwait(false);
+        return new RedisProcess(server);
     }
 
-    public static string? FindServer()
-    {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Append("/usr/bin").Append("/usr/local/bin"))
-        {
-            var path = Path.Combine(dir, "redis-server");
-            if (File.Exists(path))
-            {
-                return path;
-            }
-        }
+    public ProcessSample Read() => ProcStats.Read(_server.Pid);
 
-        return null;
-    }
-
-    public ProcessSample Read() => ProcStats.Read(_process.Id);
-
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-                await _process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException)
-        {
-        }
-
-        _process.Dispose();
-    }
-
-    private async Task<bool> PingAsync(CancellationToken ct)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, Port, ct).ConfigureAwait(false);
-            var stream = client.GetStream();
-            await stream.WriteAsync("PING\r\n"u8.ToArray(), ct).ConfigureAwait(false);
-            var buffer = new byte[16];
-            var read = await stream.ReadAsync(buffer, ct).ConfigureAwait(false);
-            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Grpc.Core;
+using Introspection.Testing;
 using Introspection.Protocol.Registry.V1;
 using RegistryClient = Introspection.Protocol.Registry.V1.Registry.RegistryClient;
 

@@ -115,11 +115,11 @@ public sealed class RegistryConnectionTests
     [Fact]
     public async Task LookupServiceAsync_WrapHandler_CarriesTheRealCall()
     {
-        await using var registry = await TestRegistry.StartAsync();
+        await using var registry = await RegistryHost.StartAsync();
         await registry.RegisterAsync("app", "i1", "127.0.0.1", 5000, new string('a', 64), ["greet.Greeter"]);
         var counter = new CountingHandler();
         var configureChannel = 0;
-        using var connection = Create([registry.Address], new RegistryChannelOptions
+        using var connection = Create([registry.Url], new RegistryChannelOptions
         {
             WrapHandler = inner =>
             {
@@ -143,9 +143,9 @@ public sealed class RegistryConnectionTests
     [Fact]
     public async Task LookupServiceAsync_FirstNodeDown_AnsweredByTheSecond()
     {
-        await using var registry = await TestRegistry.StartAsync();
+        await using var registry = await RegistryHost.StartAsync();
         await registry.RegisterAsync("app", "i1", "127.0.0.1", 5000, new string('a', 64), ["greet.Greeter"]);
-        using var connection = Create([$"http://127.0.0.1:{FreePort()},{registry.Address}"]);
+        using var connection = Create([$"http://127.0.0.1:{FreePort.Get()},{registry.Url}"]);
 
         var response = await connection.LookupServiceAsync("", "greet.Greeter", CancellationToken.None).WaitAsync(TestTimeouts.Call);
 
@@ -156,12 +156,6 @@ public sealed class RegistryConnectionTests
     private static RegistryConnection Create(IEnumerable<string> entries, RegistryChannelOptions? hooks = null) =>
         new(entries, RegistryConnection.ClientDefaults(CallTimeout, KeepAlive, 1 << 20, NullLoggerFactory.Instance, hooks), TimeProvider.System, NullLoggerFactory.Instance);
 
-    internal static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed class CountingHandler : DelegatingHandler
     {

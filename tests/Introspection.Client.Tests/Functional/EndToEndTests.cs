@@ -3,6 +3,7 @@ using Grpc.Net.Client;
 using Introspection.Client.Internal;
 using Introspection.Client.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Introspection.Client.Tests.Functional;
 
@@ -14,9 +15,9 @@ public sealed class EndToEndTests : IAsyncLifetime
 {
     private static readonly TimeSpan s_leaseTtl = TimeSpan.FromSeconds(1.5);
     private readonly List<IAsyncDisposable> _owned = [];
-    private TestRegistry _registry = null!;
+    private RegistryHost _registry = null!;
 
-    public async Task InitializeAsync() => _registry = await TestRegistry.StartAsync();
+    public async Task InitializeAsync() => _registry = await RegistryHost.StartAsync();
 
     public async Task DisposeAsync()
     {
@@ -32,7 +33,7 @@ public sealed class EndToEndTests : IAsyncLifetime
     public async Task Calls_ThreeProviders_SpreadOverAllAndFetchMetadataOnce()
     {
         var providers = await StartProvidersAsync("p1", "p2", "p3");
-        var consumer = Own(await TestConsumer.StartAsync(_registry.Address));
+        var consumer = Own(await TestConsumer.StartAsync(_registry.Url));
         var answered = new Dictionary<string, int>();
 
         for (var i = 0; i < 60; i++)
@@ -53,8 +54,8 @@ public sealed class EndToEndTests : IAsyncLifetime
     {
         var v1 = await StartProvidersAsync("p1", "p2");
         var v2 = await StartVersionedProvidersAsync("2", "q1", "q2");
-        var consumer = Own(await TestConsumer.StartAsync(_registry.Address));
-        using var recorder = new MeterRecorder(consumer.Client.Metrics.Meter);
+        var consumer = Own(await TestConsumer.StartAsync(_registry.Url));
+        using var fetches = new MetricCollector<long>(consumer.Client.Metrics.Meter, "introspection.client.metadata.fetches");
 
         var all = await consumer.Client.ResolveAsync("greet.Greeter").AsTask().WaitAsync(TestTimeouts.Call);
         for (var i = 0; i < 20; i++)
@@ -65,7 +66,7 @@ public sealed class EndToEndTests : IAsyncLifetime
         Assert.Equal(4, all.Count);
         Assert.Equal(2, all.Select(e => e.Revision).Distinct().Count());
         Assert.Equal(2, v1.Concat(v2).Sum(p => Volatile.Read(ref p.Counters.MetadataCalls)));
-        Assert.Equal(2, recorder.Get("introspection.client.metadata.fetches[success]"));
+        Assert.Equal(2, fetches.Total("outcome", "success"));
     }
 
     [Fact]
@@ -73,8 +74,8 @@ public sealed class EndToEndTests : IAsyncLifetime
     {
         await StartProvidersAsync("p1", "p2");
         await StartVersionedProvidersAsync("2", "q1");
-        var consumer = Own(await TestConsumer.StartAsync(_registry.Address, "introspect:///greet.Greeter?version=2"));
-        var unversionedOnly = Own(await TestConsumer.StartAsync(_registry.Address, "introspect:///greet.Greeter?version=9"));
+        var consumer = Own(await TestConsumer.StartAsync(_registry.Url, "introspect:///greet.Greeter?version=2"));
+        var unversionedOnly = Own(await TestConsumer.StartAsync(_registry.Url, "introspect:///greet.Greeter?version=9"));
 
         var answered = new HashSet<string>();
         for (var i = 0; i < 20; i++)
@@ -93,7 +94,7 @@ public sealed class EndToEndTests : IAsyncLifetime
     {
         await StartProvidersAsync("p1", "p2");
         using var doomed = await ProcessProvider.StartAsync(_registry, "doomed", s_leaseTtl);
-        var consumer = Own(await TestConsumer.StartAsync(_registry.Address));
+        var consumer = Own(await TestConsumer.StartAsync(_registry.Url));
         await Poll.UntilAsync(async () => (await consumer.Client.ResolveAsync("greet.Greeter")).Count == 3, "three instances are resolved");
         // Several loops, so calls are in flight on the doomed instance when it dies.
         var loops = Enumerable.Range(0, 4).Select(_ => consumer.StartLoop(TimeSpan.FromMilliseconds(1))).ToArray();
@@ -119,11 +120,11 @@ public sealed class EndToEndTests : IAsyncLifetime
     public async Task Calls_NewProviderJoins_GetsCallsWithinOneSecondOfRegistering()
     {
         await StartProvidersAsync("p1", "p2");
-        var consumer = Own(await TestConsumer.StartAsync(_registry.Address));
+        var consumer = Own(await TestConsumer.StartAsync(_registry.Url));
         await using var loop = consumer.StartLoop(TimeSpan.FromMilliseconds(5));
         await Poll.UntilAsync(() => loop.Count > 20, "calls flow");
 
-        var joining = Own(await TestProvider.StartAsync(_registry.Address, "p-new"));
+        var joining = Own(await TestProvider.StartAsync(_registry.Url, "p-new"));
         await joining.WaitRegisteredAsync(_registry);
         var registeredAt = DateTime.UtcNow;
         await Poll.UntilAsync(() => loop.Answers.Any(a => a.Instance == "p-new"), "the new provider gets calls", TimeSpan.FromSeconds(5));
@@ -137,7 +138,7 @@ public sealed class EndToEndTests : IAsyncLifetime
     public async Task Calls_RegistryStopped_Continue()
     {
         await StartProvidersAsync("p1", "p2", "p3");
-        var consumer = Own(await TestConsumer.StartAsync(_registry.Address));
+        var consumer = Own(await TestConsumer.StartAsync(_registry.Url));
         await using var loop = consumer.StartLoop(TimeSpan.FromMilliseconds(5));
         await Poll.UntilAsync(() => loop.Count > 20, "calls flow");
 
@@ -153,8 +154,8 @@ public sealed class EndToEndTests : IAsyncLifetime
     public async Task Calls_RegistryRestartedEmpty_ClientReconnectsAndKeepsFollowingChanges()
     {
         await StartProvidersAsync("p1", "p2");
-        var consumer = Own(await TestConsumer.StartAsync(_registry.Address));
-        using var recorder = new MeterRecorder(consumer.Client.Metrics.Meter);
+        var consumer = Own(await TestConsumer.StartAsync(_registry.Url));
+        using var reconnects = new MetricCollector<long>(consumer.Client.Metrics.Meter, "introspection.client.watch.reconnects");
         await using var loop = consumer.StartLoop(TimeSpan.FromMilliseconds(5));
         await Poll.UntilAsync(() => loop.Count > 20, "calls flow");
 
@@ -163,8 +164,8 @@ public sealed class EndToEndTests : IAsyncLifetime
         var stopped = _registry;
         await stopped.DisposeAsync();
         _registry = await stopped.StartAgainAsync();
-        await Poll.UntilAsync(() => recorder.Get("introspection.client.watch.reconnects") > 0, "the client noticed the outage");
-        var joining = Own(await TestProvider.StartAsync(_registry.Address, "p3"));
+        await Poll.UntilAsync(() => reconnects.Total() > 0, "the client noticed the outage");
+        var joining = Own(await TestProvider.StartAsync(_registry.Url, "p3"));
         await joining.WaitRegisteredAsync(_registry);
         await Poll.UntilAsync(() => loop.Answers.Any(a => a.Instance == "p3"), "the provider registered after the restart gets calls");
 
@@ -176,14 +177,14 @@ public sealed class EndToEndTests : IAsyncLifetime
     {
         await StartProvidersAsync("p1", "p2");
         var snapshot = TestClients.NewSnapshotPath();
-        await using (var first = await TestConsumer.StartAsync(_registry.Address, configure: o => o.SnapshotPath = snapshot))
+        await using (var first = await TestConsumer.StartAsync(_registry.Url, configure: o => o.SnapshotPath = snapshot))
         {
             await first.CallAsync();
             await Poll.UntilAsync(() => File.Exists(snapshot), "the snapshot is written");
         }
 
         await _registry.StopAsync();
-        var restarted = Own(await TestConsumer.StartAsync(_registry.Address, configure: o =>
+        var restarted = Own(await TestConsumer.StartAsync(_registry.Url, configure: o =>
         {
             o.SnapshotPath = snapshot;
             o.Services.Add("greet.Greeter");
@@ -202,7 +203,7 @@ public sealed class EndToEndTests : IAsyncLifetime
     public async Task Calls_ClientRestartedWhileRegistryDownWithoutSnapshot_FailWithServiceNotDiscovered()
     {
         await _registry.StopAsync();
-        var consumer = Own(await TestConsumer.StartAsync(_registry.Address, configure: o => o.EnableSnapshot = false));
+        var consumer = Own(await TestConsumer.StartAsync(_registry.Url, configure: o => o.EnableSnapshot = false));
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => consumer.CallAsync());
 
@@ -215,19 +216,19 @@ public sealed class EndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Resolve_ProviderAnswersWrongRevision_MetadataIsNotCached()
     {
-        var liar = Own(await TestProvider.StartAsync(_registry.Address, "z-liar", tamperMetadata: true));
+        var liar = Own(await TestProvider.StartAsync(_registry.Url, "z-liar", tamperMetadata: true));
         await liar.WaitRegisteredAsync(_registry);
-        var consumer = Own(await TestConsumer.StartAsync(_registry.Address, services: s => s.AddSingleton<IRandomSource>(new ZeroRandom())));
-        using var recorder = new MeterRecorder(consumer.Client.Metrics.Meter);
+        var consumer = Own(await TestConsumer.StartAsync(_registry.Url, services: s => s.AddSingleton<IRandomSource>(new ZeroRandom())));
+        using var rejected = new MetricCollector<long>(consumer.Client.Metrics.Meter, "introspection.client.metadata.rejected");
 
         // Only the liar has the revision: nothing is cached, so nothing is routed.
         var ex = await Assert.ThrowsAsync<RpcException>(() => consumer.CallAsync());
         Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
-        Assert.True(recorder.Get("introspection.client.metadata.rejected") >= 1);
+        Assert.True(rejected.Total() >= 1);
 
         // An honest instance of the same build joins: its answer is verified and cached (the liar, asked again by
         // the background retry or first by the random pick, keeps being rejected).
-        var honest = Own(await TestProvider.StartAsync(_registry.Address, "a-honest"));
+        var honest = Own(await TestProvider.StartAsync(_registry.Url, "a-honest"));
         await honest.WaitRegisteredAsync(_registry);
         await Poll.UntilAsync(async () =>
         {
@@ -250,7 +251,7 @@ public sealed class EndToEndTests : IAsyncLifetime
     public async Task Start_EagerServiceDiscovered_Succeeds()
     {
         await StartProvidersAsync("p1");
-        var consumer = Own(await TestConsumer.StartAsync(_registry.Address, configure: o => o.Services.Add("greet.Greeter")));
+        var consumer = Own(await TestConsumer.StartAsync(_registry.Url, configure: o => o.Services.Add("greet.Greeter")));
 
         Assert.Equal("p1", await consumer.CallAsync());
     }
@@ -260,7 +261,7 @@ public sealed class EndToEndTests : IAsyncLifetime
     {
         await StartProvidersAsync("p1");
 
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => TestConsumer.StartAsync(_registry.Address, configure: o => o.Services.Add("greet.Missing")));
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => TestConsumer.StartAsync(_registry.Url, configure: o => o.Services.Add("greet.Missing")));
 
         Assert.Contains("greet.Missing", ex.Message, StringComparison.Ordinal);
     }
@@ -271,7 +272,7 @@ public sealed class EndToEndTests : IAsyncLifetime
         await StartProvidersAsync("p1", "p2");
         var services = new ServiceCollection().AddIntrospectionClient(o =>
         {
-            o.Registries.Add(_registry.Address);
+            o.Registries.Add(_registry.Url);
             o.EnableSnapshot = false;
         });
         await using var provider = services.BuildServiceProvider();
@@ -295,7 +296,7 @@ public sealed class EndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Channel_BadIntrospectUri_FailsWithClearError()
     {
-        var services = new ServiceCollection().AddIntrospectionClient(o => o.Registries.Add(_registry.Address));
+        var services = new ServiceCollection().AddIntrospectionClient(o => o.Registries.Add(_registry.Url));
         await using var provider = services.BuildServiceProvider();
 
         var ex = Assert.Throws<InvalidOperationException>(() => GrpcChannel.ForAddress("introspect://greet.Greeter", new GrpcChannelOptions
@@ -317,7 +318,7 @@ public sealed class EndToEndTests : IAsyncLifetime
 
     private async Task<TestProvider[]> StartVersionedProvidersAsync(string? greeterVersion, params string[] instanceIds)
     {
-        var providers = await Task.WhenAll(instanceIds.Select(id => TestProvider.StartAsync(_registry.Address, id, greeterVersion: greeterVersion)));
+        var providers = await Task.WhenAll(instanceIds.Select(id => TestProvider.StartAsync(_registry.Url, id, greeterVersion: greeterVersion)));
         foreach (var provider in providers)
         {
             Own(provider);

@@ -19,7 +19,7 @@ public sealed class ProcessProvider : IDisposable
 
     public string InstanceId { get; }
 
-    public static async Task<ProcessProvider> StartAsync(TestRegistry registry, string instanceId, TimeSpan leaseTtl)
+    public static async Task<ProcessProvider> StartAsync(RegistryHost registry, string instanceId, TimeSpan leaseTtl)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -31,7 +31,7 @@ public sealed class ProcessProvider : IDisposable
         foreach (var arg in new[]
         {
             "--urls", "http://127.0.0.1:0",
-            $"--Introspection:Provider:Registries:0={registry.Address}",
+            $"--Introspection:Provider:Registries:0={registry.Url}",
             "--Introspection:Provider:App=greeter",
             $"--Introspection:Provider:InstanceId={instanceId}",
             $"--Introspection:Provider:LeaseTtl={leaseTtl:c}",
@@ -49,16 +49,19 @@ public sealed class ProcessProvider : IDisposable
         var provider = new ProcessProvider(process, instanceId);
         try
         {
-            await Poll.UntilAsync(async () =>
+            // Poll retries a failing condition, so a provider that dies while starting is watched for separately.
+            var registered = Poll.UntilAsync(async () =>
             {
-                if (process.HasExited)
-                {
-                    throw new InvalidOperationException($"the sample provider exited with code {process.ExitCode}");
-                }
-
                 var list = await registry.Client.ListInstancesAsync(new ListInstancesRequest { App = "greeter" });
                 return list.Instances.Any(i => i.InstanceId == instanceId);
             }, $"the sample provider {instanceId} registered", TimeSpan.FromSeconds(30));
+            var exited = process.WaitForExitAsync();
+            if (await Task.WhenAny(registered, exited).WaitAsync(TimeSpan.FromSeconds(40)) == exited)
+            {
+                throw new InvalidOperationException($"the sample provider exited with code {process.ExitCode}");
+            }
+
+            await registered;
         }
         catch
         {

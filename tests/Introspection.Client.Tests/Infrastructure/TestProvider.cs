@@ -5,11 +5,8 @@ using Introspection.Provider;
 using Introspection.Protocol.Metadata.V1;
 using Introspection.Protocol.Registry.V1;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Introspection.Client.Tests.Infrastructure;
@@ -20,20 +17,18 @@ namespace Introspection.Client.Tests.Infrastructure;
 /// </summary>
 public sealed class TestProvider : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-    private bool _stopped;
+    private readonly ProviderHost _host;
 
-    private TestProvider(WebApplication app, string instanceId, ProviderCounters counters)
+    private TestProvider(ProviderHost host, string instanceId, ProviderCounters counters)
     {
-        _app = app;
+        _host = host;
         InstanceId = instanceId;
         Counters = counters;
-        Port = new Uri(app.Urls.First()).Port;
     }
 
     public string InstanceId { get; }
 
-    public int Port { get; }
+    public int Port => _host.Port;
 
     public ProviderCounters Counters { get; }
 
@@ -44,53 +39,47 @@ public sealed class TestProvider : IAsyncDisposable
         string? greeterVersion = null,
         bool tamperMetadata = false)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(e => e.Protocols = HttpProtocols.Http2));
-        builder.Logging.ClearProviders();
         var counters = new ProviderCounters();
-        builder.Services.AddSingleton(counters);
-        builder.Services.AddGrpc(o =>
-        {
-            if (tamperMetadata)
+        var host = await ProviderHost.StartAsync(
+            app,
+            o =>
             {
-                o.Interceptors.Add<TamperingInterceptor>();
-            }
-        });
-        builder.Services.AddIntrospectionProvider(o =>
-        {
-            o.App = app;
-            o.InstanceId = instanceId;
-            o.Registries.Add(registry);
-            o.LeaseTtl = TimeSpan.FromSeconds(1.5);
-            o.StartupTimeout = TimeSpan.FromSeconds(10);
-            o.RegistryCallTimeout = TimeSpan.FromSeconds(2);
-            o.PropagationDelay = TimeSpan.FromMilliseconds(200);
-            o.ShutdownTimeout = TimeSpan.FromSeconds(5);
-            if (greeterVersion is not null)
+                o.InstanceId = instanceId;
+                o.Registries.Add(registry);
+                o.PropagationDelay = TimeSpan.FromMilliseconds(200);
+                o.ShutdownTimeout = TimeSpan.FromSeconds(5);
+                if (greeterVersion is not null)
+                {
+                    o.Services["greet.Greeter"] = new IntrospectionServiceOptions { Version = greeterVersion };
+                }
+            },
+            services =>
             {
-                o.Services["greet.Greeter"] = new IntrospectionServiceOptions { Version = greeterVersion };
-            }
-        });
+                services.AddSingleton(counters);
+                if (tamperMetadata)
+                {
+                    services.AddGrpc(o => o.Interceptors.Add<TamperingInterceptor>());
+                }
+            },
+            web =>
+            {
+                web.Use(async (context, next) =>
+                {
+                    if (context.Request.Path.StartsWithSegments("/introspection.metadata.v1.MetadataService", StringComparison.Ordinal))
+                    {
+                        Interlocked.Increment(ref counters.MetadataCalls);
+                    }
 
-        var web = builder.Build();
-        web.Use(async (context, next) =>
-        {
-            if (context.Request.Path.StartsWithSegments("/introspection.metadata.v1.MetadataService", StringComparison.Ordinal))
-            {
-                Interlocked.Increment(ref counters.MetadataCalls);
-            }
-
-            await next(context);
-        });
-        web.MapGrpcService<TestGreeterService>();
-        web.MapIntrospectionMetadata();
-        await web.StartAsync().WaitAsync(TestTimeouts.Start);
-        return new TestProvider(web, instanceId, counters);
+                    await next(context);
+                });
+                web.MapGrpcService<TestGreeterService>();
+                web.MapIntrospectionMetadata();
+            });
+        return new TestProvider(host, instanceId, counters);
     }
 
     /// <summary>Waits until the registry lists this instance (the provider registers after it started listening).</summary>
-    public async Task WaitRegisteredAsync(TestRegistry registry, string app = "greeter")
+    public async Task WaitRegisteredAsync(RegistryHost registry, string app = "greeter")
     {
         await Poll.UntilAsync(async () =>
         {
@@ -100,22 +89,9 @@ public sealed class TestProvider : IAsyncDisposable
     }
 
     /// <summary>Graceful stop: deregister, drain, stop.</summary>
-    public async Task StopAsync()
-    {
-        if (_stopped)
-        {
-            return;
-        }
+    public Task StopAsync() => _host.StopAsync();
 
-        _stopped = true;
-        await _app.StopAsync().WaitAsync(TestTimeouts.Stop);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     public sealed class ProviderCounters
     {

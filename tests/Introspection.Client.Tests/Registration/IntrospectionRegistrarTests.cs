@@ -4,7 +4,7 @@ using Grpc.Core;
 using Introspection.Client.Tests.Connection;
 using Introspection.Client.Tests.Infrastructure;
 using Introspection.Protocol.Registry.V1;
-using Introspection.Registry.Tests.Redis;
+using Introspection.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Introspection.Client.Tests.Registration;
@@ -19,13 +19,13 @@ public sealed class IntrospectionRegistrarTests
     [Fact]
     public async Task AddUpdateDelete_ConsoleStyle_VisibleThroughListAndWatch()
     {
-        await using var registry = await TestRegistry.StartAsync();
+        await using var registry = await RegistryHost.StartAsync();
         using var watchCts = new CancellationTokenSource(TestTimeouts.Condition * 2);
         using var watch = registry.Client.Watch(new WatchRequest { Apps = { App } }, cancellationToken: watchCts.Token);
         Assert.True(await watch.ResponseStream.MoveNext(watchCts.Token).WaitAsync(TestTimeouts.Call));
         Assert.Equal(WatchResponseKind.Snapshot, watch.ResponseStream.Current.Kind);
         var observer = new CountingObserver();
-        await using var registrar = new IntrospectionRegistrar(Options(registry.Address, o => o.Observer = observer));
+        await using var registrar = new IntrospectionRegistrar(Options(registry.Url, o => o.Observer = observer));
 
         await using var lease = registrar.AddEndpoint(Endpoint(R1));
         await lease.Registered.WaitAsync(TestTimeouts.Call);
@@ -63,10 +63,10 @@ public sealed class IntrospectionRegistrarTests
     [Fact]
     public async Task RegistryRestarted_LeaseNotFound_RegisteredAgainWithItsServices()
     {
-        var registry = await TestRegistry.StartAsync();
+        var registry = await RegistryHost.StartAsync();
         try
         {
-            await using var registrar = new IntrospectionRegistrar(Options(registry.Address));
+            await using var registrar = new IntrospectionRegistrar(Options(registry.Url));
             await using var lease = registrar.AddEndpoint(Endpoint(R1));
             await lease.Registered.WaitAsync(TestTimeouts.Call);
             var firstLease = lease.Registries[0].LeaseId;
@@ -88,15 +88,15 @@ public sealed class IntrospectionRegistrarTests
     [Fact]
     public async Task AddEndpoint_FirstNodeOfTheEntryDown_RegistersThroughTheSecond()
     {
-        await using var registry = await TestRegistry.StartAsync();
-        var deadNode = $"http://127.0.0.1:{RegistryConnectionTests.FreePort()}";
-        await using var registrar = new IntrospectionRegistrar(Options($"{deadNode},{registry.Address}"));
+        await using var registry = await RegistryHost.StartAsync();
+        var deadNode = $"http://127.0.0.1:{FreePort.Get()}";
+        await using var registrar = new IntrospectionRegistrar(Options($"{deadNode},{registry.Url}"));
 
         await using var lease = registrar.AddEndpoint(Endpoint(R1));
         await lease.Registered.WaitAsync(TestTimeouts.Condition);
 
         Assert.Single(await ListAsync(registry));
-        Assert.Equal($"{deadNode},{registry.Address}", lease.Registries[0].Registry);
+        Assert.Equal($"{deadNode},{registry.Url}", lease.Registries[0].Registry);
     }
 
     [Fact]
@@ -104,12 +104,12 @@ public sealed class IntrospectionRegistrarTests
     {
         await using var redis = await RedisServer.StartAsync();
         var prefix = "reg-" + Guid.NewGuid().ToString("N");
-        var nodeA = await TestRegistry.StartOnRedisAsync(redis, prefix);
-        await using var nodeB = await TestRegistry.StartOnRedisAsync(redis, prefix);
+        var nodeA = await RegistryHost.StartOnRedisAsync(redis, prefix);
+        await using var nodeB = await RegistryHost.StartOnRedisAsync(redis, prefix);
         try
         {
             var observer = new CountingObserver();
-            await using var registrar = new IntrospectionRegistrar(Options($"{nodeA.Address},{nodeB.Address}", o => o.Observer = observer));
+            await using var registrar = new IntrospectionRegistrar(Options($"{nodeA.Url},{nodeB.Url}", o => o.Observer = observer));
             await using var lease = registrar.AddEndpoint(Endpoint(R1));
             await lease.Registered.WaitAsync(TestTimeouts.Call);
 
@@ -128,8 +128,8 @@ public sealed class IntrospectionRegistrarTests
     [Fact]
     public async Task AddEndpoint_TwoRegistries_RegisteredWithBothAndCountedOnTheMeter()
     {
-        await using var first = await TestRegistry.StartAsync();
-        await using var second = await TestRegistry.StartAsync();
+        await using var first = await RegistryHost.StartAsync();
+        await using var second = await RegistryHost.StartAsync();
         var registrations = new ConcurrentBag<string>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
@@ -141,8 +141,8 @@ public sealed class IntrospectionRegistrarTests
         };
         listener.SetMeasurementEventCallback<long>((_, _, tags, _) => registrations.Add((string)tags[0].Value!));
         listener.Start();
-        var options = Options(first.Address);
-        options.Registries.Add(second.Address);
+        var options = Options(first.Url);
+        options.Registries.Add(second.Url);
         await using var registrar = new IntrospectionRegistrar(options);
 
         await using var lease = registrar.AddEndpoint(Endpoint(R1));
@@ -151,16 +151,16 @@ public sealed class IntrospectionRegistrarTests
         Assert.Single(await ListAsync(first));
         Assert.Single(await ListAsync(second));
         Assert.Equal(2, await lease.DeleteAsync().WaitAsync(TestTimeouts.Call));
-        Assert.Contains(first.Address, registrations);
-        Assert.Contains(second.Address, registrations);
+        Assert.Contains(first.Url, registrations);
+        Assert.Contains(second.Url, registrations);
     }
 
     [Fact]
     public async Task AddIntrospectionRegistrar_CalledTwice_OneRegistrarFromOptions()
     {
-        await using var registry = await TestRegistry.StartAsync();
+        await using var registry = await RegistryHost.StartAsync();
         var services = new ServiceCollection();
-        services.AddIntrospectionRegistrar(o => o.Registries.Add(registry.Address));
+        services.AddIntrospectionRegistrar(o => o.Registries.Add(registry.Url));
         services.AddIntrospectionRegistrar();
         await using var provider = services.BuildServiceProvider();
 
@@ -175,7 +175,7 @@ public sealed class IntrospectionRegistrarTests
     [Fact]
     public async Task Status_RegistryUnreachable_UnhealthyAfterTheThresholdWithTheLastError()
     {
-        var deadNode = $"http://127.0.0.1:{RegistryConnectionTests.FreePort()}";
+        var deadNode = $"http://127.0.0.1:{FreePort.Get()}";
         var observer = new CountingObserver();
         await using var registrar = new IntrospectionRegistrar(Options(deadNode, o =>
         {
@@ -199,9 +199,9 @@ public sealed class IntrospectionRegistrarTests
     [Fact]
     public async Task AddEndpoint_TtlBelowTheRegistryMinimum_RenewsEveryThirdOfTheGrantedTtl()
     {
-        await using var registry = await TestRegistry.StartAsync();
+        await using var registry = await RegistryHost.StartAsync();
         // The test registry's minimum TTL is 1 s: it grants that instead of the 100 ms asked.
-        await using var registrar = new IntrospectionRegistrar(Options(registry.Address, o => o.LeaseTtl = TimeSpan.FromMilliseconds(100)));
+        await using var registrar = new IntrospectionRegistrar(Options(registry.Url, o => o.LeaseTtl = TimeSpan.FromMilliseconds(100)));
 
         await using var lease = registrar.AddEndpoint(Endpoint(R1));
         await lease.Registered.WaitAsync(TestTimeouts.Call);
@@ -220,7 +220,7 @@ public sealed class IntrospectionRegistrarTests
     [Fact]
     public async Task UpdateAsync_IdentityChanged_Throws()
     {
-        await using var registrar = new IntrospectionRegistrar(Options($"http://127.0.0.1:{RegistryConnectionTests.FreePort()}"));
+        await using var registrar = new IntrospectionRegistrar(Options($"http://127.0.0.1:{FreePort.Get()}"));
         await using var lease = registrar.AddEndpoint(Endpoint(R1));
 
         await Assert.ThrowsAsync<ArgumentException>(() => lease.UpdateAsync(lease.Instance with { Port = 9999 })).WaitAsync(TestTimeouts.Call);
@@ -250,7 +250,7 @@ public sealed class IntrospectionRegistrarTests
         Services = ["billing.Invoices"],
     };
 
-    private static async Task<IReadOnlyList<Instance>> ListAsync(TestRegistry registry) =>
+    private static async Task<IReadOnlyList<Instance>> ListAsync(RegistryHost registry) =>
         (await registry.Client.ListInstancesAsync(new ListInstancesRequest { App = App }).ResponseAsync.WaitAsync(TestTimeouts.Call)).Instances;
 
     private static async Task<WatchEvent> NextEventAsync(AsyncServerStreamingCall<WatchResponse> watch, WatchEventType type, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Introspection.Client.Tests.Infrastructure;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Introspection.Client.Tests.Resolution;
 
@@ -12,12 +13,12 @@ public sealed class DiscoveryTests : IAsyncLifetime
     private static readonly Protocol.Metadata.V1.MetadataInfo s_ordersV1 = TestMetadata.Create("orders", ("shop.Orders", "", "1"), ("shop.Audit", "", ""));
     private static readonly Protocol.Metadata.V1.MetadataInfo s_ordersCanary = TestMetadata.Create("orders-canary", ("shop.Orders", "canary", "2"));
 
-    private TestRegistry _registry = null!;
+    private RegistryHost _registry = null!;
     private readonly FakeMetadataFetcher _fetcher = new();
 
     public async Task InitializeAsync()
     {
-        _registry = await TestRegistry.StartAsync();
+        _registry = await RegistryHost.StartAsync();
         _fetcher.Add(s_ordersV1);
         _fetcher.Add(s_ordersCanary);
     }
@@ -27,7 +28,7 @@ public sealed class DiscoveryTests : IAsyncLifetime
     [Fact]
     public async Task ResolveAsync_ServiceNoAppProvides_ThrowsUnavailableNamingService()
     {
-        await using var client = TestClients.Create(_registry.Address, _fetcher);
+        await using var client = TestClients.Create(_registry.Url, _fetcher);
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => client.ResolveAsync("shop.Missing").AsTask().WaitAsync(TestTimeouts.Call));
 
@@ -54,7 +55,7 @@ public sealed class DiscoveryTests : IAsyncLifetime
     public async Task ResolveAsync_FirstRegistryAddressDead_FailsOverToNext()
     {
         await _registry.RegisterAsync("orders", "o1", "10.0.0.1", 5001, s_ordersV1.Revision, ["shop.Orders"]);
-        await using var client = TestClients.Create(["http://127.0.0.1:1", _registry.Address], _fetcher);
+        await using var client = TestClients.Create(["http://127.0.0.1:1", _registry.Url], _fetcher);
 
         var endpoints = await client.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Call);
 
@@ -64,13 +65,13 @@ public sealed class DiscoveryTests : IAsyncLifetime
     [Fact]
     public async Task Subscribe_WatchedRegistryDies_FailsOverToNextAddressFromSnapshot()
     {
-        await using var second = await TestRegistry.StartAsync();
+        await using var second = await RegistryHost.StartAsync();
         foreach (var registry in new[] { _registry, second })
         {
             await registry.RegisterAsync("orders", "o1", "10.0.0.1", 5001, s_ordersV1.Revision, ["shop.Orders"]);
         }
 
-        await using var client = TestClients.Create([_registry.Address, second.Address], _fetcher);
+        await using var client = TestClients.Create([_registry.Url, second.Url], _fetcher);
         var latest = (ServiceResolution?)null;
         using var subscription = client.Subscribe(new ServiceTarget("shop.Orders"), r => Volatile.Write(ref latest, r));
         await Poll.UntilAsync(() => Volatile.Read(ref latest)?.Endpoints.Count == 1, "resolved through the first registry");
@@ -85,7 +86,7 @@ public sealed class DiscoveryTests : IAsyncLifetime
     public async Task ResolveAsync_RegistryGivenByDnsName_Resolves()
     {
         await _registry.RegisterAsync("orders", "o1", "10.0.0.1", 5001, s_ordersV1.Revision, ["shop.Orders"]);
-        var byName = new UriBuilder(_registry.Address) { Host = "localhost" }.Uri.ToString();
+        var byName = new UriBuilder(_registry.Url) { Host = "localhost" }.Uri.ToString();
         await using var client = TestClients.Create(byName, _fetcher);
 
         var endpoints = await client.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Call);
@@ -98,7 +99,7 @@ public sealed class DiscoveryTests : IAsyncLifetime
     {
         await _registry.RegisterAsync("orders", "o1", "10.0.0.1", 5001, s_ordersV1.Revision, ["shop.Orders", "shop.Audit"]);
         await _registry.RegisterAsync("orders-canary", "c1", "10.0.0.2", 5002, s_ordersCanary.Revision, ["shop.Orders"]);
-        await using var client = TestClients.Create(_registry.Address, _fetcher);
+        await using var client = TestClients.Create(_registry.Url, _fetcher);
 
         var all = await client.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Call);
         var canary = await client.ResolveAsync(new ServiceTarget("shop.Orders", group: "canary")).AsTask().WaitAsync(TestTimeouts.Call);
@@ -121,8 +122,9 @@ public sealed class DiscoveryTests : IAsyncLifetime
             await _registry.RegisterAsync("orders", $"o{i}", "10.0.0.1", 5000 + i, s_ordersV1.Revision, ["shop.Orders", "shop.Audit"]);
         }
 
-        await using var client = TestClients.Create(_registry.Address, _fetcher);
-        using var recorder = new MeterRecorder(client.Metrics.Meter);
+        await using var client = TestClients.Create(_registry.Url, _fetcher);
+        using var fetches = new MetricCollector<long>(client.Metrics.Meter, "introspection.client.metadata.fetches");
+        using var hits = new MetricCollector<long>(client.Metrics.Meter, "introspection.client.metadata.cache.hits");
 
         var endpoints = await client.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Call);
         var audit = await client.ResolveAsync("shop.Audit").AsTask().WaitAsync(TestTimeouts.Call);
@@ -130,8 +132,8 @@ public sealed class DiscoveryTests : IAsyncLifetime
         Assert.Equal(10, endpoints.Count);
         Assert.Equal(10, audit.Count);
         Assert.Equal(1, _fetcher.Calls);
-        Assert.Equal(1, recorder.Get("introspection.client.metadata.fetches[success]"));
-        Assert.True(recorder.Get("introspection.client.metadata.cache.hits") > 0);
+        Assert.Equal(1, fetches.Total("outcome", "success"));
+        Assert.True(hits.Total() > 0);
     }
 
     [Fact]
@@ -140,7 +142,7 @@ public sealed class DiscoveryTests : IAsyncLifetime
         var unknown = TestMetadata.Create("orders", ("shop.Orders", "", "9"));
         await _registry.RegisterAsync("orders", "o1", "10.0.0.1", 5001, s_ordersV1.Revision, ["shop.Orders"]);
         await _registry.RegisterAsync("orders", "o2", "10.0.0.2", 5001, unknown.Revision, ["shop.Orders"]);
-        await using var client = TestClients.Create(_registry.Address, _fetcher);
+        await using var client = TestClients.Create(_registry.Url, _fetcher);
 
         var endpoints = await client.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Call);
 
@@ -151,7 +153,7 @@ public sealed class DiscoveryTests : IAsyncLifetime
     public async Task Subscribe_InstancesComeAndGo_PushesEveryChange()
     {
         await _registry.RegisterAsync("orders", "o1", "10.0.0.1", 5001, s_ordersV1.Revision, ["shop.Orders"]);
-        await using var client = TestClients.Create(_registry.Address, _fetcher);
+        await using var client = TestClients.Create(_registry.Url, _fetcher);
         var latest = (ServiceResolution?)null;
         using var subscription = client.Subscribe(new ServiceTarget("shop.Orders"), r => Volatile.Write(ref latest, r));
 
@@ -166,7 +168,7 @@ public sealed class DiscoveryTests : IAsyncLifetime
     public async Task Subscribe_NewAppStartsProvidingService_JoinsWithoutLosingTheFirstApp()
     {
         await _registry.RegisterAsync("orders", "o1", "10.0.0.1", 5001, s_ordersV1.Revision, ["shop.Orders"]);
-        await using var client = TestClients.Create(_registry.Address, _fetcher);
+        await using var client = TestClients.Create(_registry.Url, _fetcher);
         var latest = (ServiceResolution?)null;
         using var subscription = client.Subscribe(new ServiceTarget("shop.Orders"), r => Volatile.Write(ref latest, r));
         await Poll.UntilAsync(() => Volatile.Read(ref latest)?.Endpoints.Count == 1, "the first app is resolved");
@@ -184,8 +186,8 @@ public sealed class DiscoveryTests : IAsyncLifetime
     {
         await _registry.RegisterAsync("orders", "o1", "10.0.0.1", 5001, s_ordersV1.Revision, ["shop.Orders"]);
         await _registry.RegisterAsync("orders", "o2", "10.0.0.2", 5001, s_ordersV1.Revision, ["shop.Orders"]);
-        await using var client = TestClients.Create(_registry.Address, _fetcher);
-        await using var unprotected = TestClients.Create(_registry.Address, _fetcher, o => o.EmptyProtection = false);
+        await using var client = TestClients.Create(_registry.Url, _fetcher);
+        await using var unprotected = TestClients.Create(_registry.Url, _fetcher, o => o.EmptyProtection = false);
         var protectedView = (ServiceResolution?)null;
         var unprotectedView = (ServiceResolution?)null;
         using var s1 = client.Subscribe(new ServiceTarget("shop.Orders"), r => Volatile.Write(ref protectedView, r));
@@ -213,7 +215,7 @@ public sealed class DiscoveryTests : IAsyncLifetime
     {
         await _registry.RegisterAsync("orders", "o1", "10.0.0.1", 5001, s_ordersV1.Revision, ["shop.Orders"]);
         var snapshotPath = TestClients.NewSnapshotPath();
-        await using (var first = TestClients.Create(_registry.Address, _fetcher, o => o.SnapshotPath = snapshotPath))
+        await using (var first = TestClients.Create(_registry.Url, _fetcher, o => o.SnapshotPath = snapshotPath))
         {
             Assert.Single(await first.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Call));
             await Poll.UntilAsync(() => File.Exists(snapshotPath), "the snapshot is written");
@@ -221,7 +223,7 @@ public sealed class DiscoveryTests : IAsyncLifetime
 
         await _registry.StopAsync();
         var fetcher = new FakeMetadataFetcher();
-        await using var restarted = TestClients.Create(_registry.Address, fetcher, o => o.SnapshotPath = snapshotPath);
+        await using var restarted = TestClients.Create(_registry.Url, fetcher, o => o.SnapshotPath = snapshotPath);
 
         var endpoints = await restarted.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Call);
 
@@ -234,14 +236,14 @@ public sealed class DiscoveryTests : IAsyncLifetime
     {
         await _registry.RegisterAsync("orders", "o1", "10.0.0.1", 5001, s_ordersV1.Revision, ["shop.Orders"]);
         var snapshotPath = TestClients.NewSnapshotPath();
-        await using (var first = TestClients.Create(_registry.Address, _fetcher, o => o.SnapshotPath = snapshotPath))
+        await using (var first = TestClients.Create(_registry.Url, _fetcher, o => o.SnapshotPath = snapshotPath))
         {
             await first.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Call);
         }
 
         await _registry.DeregisterAsync("orders", "o1");
         await _registry.RegisterAsync("orders", "o2", "10.0.0.2", 5001, s_ordersV1.Revision, ["shop.Orders"]);
-        await using var restarted = TestClients.Create(_registry.Address, _fetcher, o => o.SnapshotPath = snapshotPath);
+        await using var restarted = TestClients.Create(_registry.Url, _fetcher, o => o.SnapshotPath = snapshotPath);
 
         var endpoints = await restarted.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Call);
 
@@ -253,13 +255,13 @@ public sealed class DiscoveryTests : IAsyncLifetime
     {
         await _registry.RegisterAsync("orders", "o1", "10.0.0.1", 5001, s_ordersV1.Revision, ["shop.Orders"]);
         var snapshotPath = TestClients.NewSnapshotPath();
-        await using (var first = TestClients.Create(_registry.Address, _fetcher, o => o.SnapshotPath = snapshotPath))
+        await using (var first = TestClients.Create(_registry.Url, _fetcher, o => o.SnapshotPath = snapshotPath))
         {
             await first.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Call);
         }
 
         await _registry.DeregisterAsync("orders", "o1");
-        await using var restarted = TestClients.Create(_registry.Address, _fetcher, o => o.SnapshotPath = snapshotPath);
+        await using var restarted = TestClients.Create(_registry.Url, _fetcher, o => o.SnapshotPath = snapshotPath);
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => restarted.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Call));
 
@@ -271,7 +273,7 @@ public sealed class DiscoveryTests : IAsyncLifetime
     {
         await _registry.RegisterAsync("orders", "o1", "10.0.0.1", 5001, s_ordersV1.Revision, ["shop.Orders"]);
         var snapshotPath = TestClients.NewSnapshotPath();
-        await using (var first = TestClients.Create(_registry.Address, _fetcher, o => o.SnapshotPath = snapshotPath))
+        await using (var first = TestClients.Create(_registry.Url, _fetcher, o => o.SnapshotPath = snapshotPath))
         {
             await first.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Call);
         }
@@ -284,7 +286,7 @@ public sealed class DiscoveryTests : IAsyncLifetime
             Convert.ToBase64String(Google.Protobuf.MessageExtensions.ToByteArray(forged)), StringComparison.Ordinal);
         File.WriteAllText(snapshotPath, text);
         await _registry.StopAsync();
-        await using var restarted = TestClients.Create(_registry.Address, new FakeMetadataFetcher(), o => o.SnapshotPath = snapshotPath);
+        await using var restarted = TestClients.Create(_registry.Url, new FakeMetadataFetcher(), o => o.SnapshotPath = snapshotPath);
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => restarted.ResolveAsync(new ServiceTarget("shop.Orders", version: "666")).AsTask().WaitAsync(TestTimeouts.Call));
 

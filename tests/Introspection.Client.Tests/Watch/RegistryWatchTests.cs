@@ -1,8 +1,8 @@
-using Introspection.Registry.Tests.Redis;
 using Grpc.Core;
 using Introspection.Client.Internal;
 using Introspection.Client.Tests.Infrastructure;
 using Introspection.Protocol.Registry.V1;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Introspection.Client.Tests.Watch;
 
@@ -26,16 +26,17 @@ public sealed class RegistryWatchTests
     {
         await using var redis = await RedisServer.StartAsync();
         var prefix = "it-" + Guid.NewGuid().ToString("N");
-        await using var nodeA = await TestRegistry.StartOnRedisAsync(redis, prefix);
-        await using var nodeB = await TestRegistry.StartOnRedisAsync(redis, prefix);
+        await using var nodeA = await RegistryHost.StartOnRedisAsync(redis, prefix);
+        await using var nodeB = await RegistryHost.StartOnRedisAsync(redis, prefix);
         await nodeA.RegisterAsync("orders", "o1", "10.0.0.1", 5001, s_orders.Revision, ["shop.Orders"]);
 
-        await using var client = TestClients.Create([$"{nodeA.Address},{nodeB.Address}"], _fetcher);
-        using var recorder = new MeterRecorder(client.Metrics.Meter);
+        await using var client = TestClients.Create([$"{nodeA.Url},{nodeB.Url}"], _fetcher);
+        using var messages = new MetricCollector<long>(client.Metrics.Meter, Messages);
+        using var opens = new MetricCollector<long>(client.Metrics.Meter, Opens);
         var latest = (ServiceResolution?)null;
         using var subscription = client.Subscribe(new ServiceTarget("shop.Orders"), r => Volatile.Write(ref latest, r));
         await Poll.UntilAsync(() => Volatile.Read(ref latest)?.Endpoints.Count == 1, "resolved through node A");
-        Assert.Equal(1, recorder.Get($"{Messages}[snapshot]"));
+        Assert.Equal(1, messages.Total("kind", "snapshot"));
 
         await nodeA.StopAsync();
         await nodeB.RegisterAsync("orders", "o2", "10.0.0.2", 5001, s_orders.Revision, ["shop.Orders"]);
@@ -45,9 +46,9 @@ public sealed class RegistryWatchTests
         await Poll.UntilAsync(
             () => Volatile.Read(ref latest)?.Endpoints.Select(e => e.InstanceId).Order(StringComparer.Ordinal).SequenceEqual(["o2", "o3"]) == true,
             "node B's changes arrive");
-        Assert.True(recorder.Get($"{Opens}[resume]") >= 1, "the Watch resumed on node B");
-        Assert.Equal(1, recorder.Get($"{Opens}[snapshot]"));
-        Assert.Equal(1, recorder.Get($"{Messages}[snapshot]"));
+        Assert.True(opens.Total("mode", "resume") >= 1, "the Watch resumed on node B");
+        Assert.Equal(1, opens.Total("mode", "snapshot"));
+        Assert.Equal(1, messages.Total("kind", "snapshot"));
     }
 
     [Fact]
@@ -56,8 +57,8 @@ public sealed class RegistryWatchTests
         // Two independent registries (different key prefixes) wrongly listed as nodes of one entry: node B does
         // not know node A's revision and answers the resume with a reset snapshot.
         await using var redis = await RedisServer.StartAsync();
-        await using var nodeA = await TestRegistry.StartOnRedisAsync(redis, "a-" + Guid.NewGuid().ToString("N"));
-        await using var nodeB = await TestRegistry.StartOnRedisAsync(redis, "b-" + Guid.NewGuid().ToString("N"));
+        await using var nodeA = await RegistryHost.StartOnRedisAsync(redis, "a-" + Guid.NewGuid().ToString("N"));
+        await using var nodeB = await RegistryHost.StartOnRedisAsync(redis, "b-" + Guid.NewGuid().ToString("N"));
         for (var i = 1; i <= 5; i++)
         {
             await nodeA.RegisterAsync("orders", $"a{i}", $"10.0.1.{i}", 5001, s_orders.Revision, ["shop.Orders"]);
@@ -65,8 +66,9 @@ public sealed class RegistryWatchTests
 
         await nodeB.RegisterAsync("orders", "b1", "10.0.2.1", 5001, s_orders.Revision, ["shop.Orders"]);
 
-        await using var client = TestClients.Create([$"{nodeA.Address},{nodeB.Address}"], _fetcher);
-        using var recorder = new MeterRecorder(client.Metrics.Meter);
+        await using var client = TestClients.Create([$"{nodeA.Url},{nodeB.Url}"], _fetcher);
+        using var opens = new MetricCollector<long>(client.Metrics.Meter, Opens);
+        using var messages = new MetricCollector<long>(client.Metrics.Meter, Messages);
         var latest = (ServiceResolution?)null;
         using var subscription = client.Subscribe(new ServiceTarget("shop.Orders"), r => Volatile.Write(ref latest, r));
         await Poll.UntilAsync(() => Volatile.Read(ref latest)?.Endpoints.Count == 5, "resolved through node A");
@@ -76,9 +78,9 @@ public sealed class RegistryWatchTests
         await Poll.UntilAsync(
             () => Volatile.Read(ref latest)?.Endpoints.Select(e => e.InstanceId).SequenceEqual(["b1"]) == true,
             "node B's reset snapshot replaces the view");
-        Assert.Equal(0, recorder.Get($"{Opens}[resume]"));
-        Assert.Equal(2, recorder.Get($"{Opens}[snapshot]"));
-        Assert.Equal(2, recorder.Get($"{Messages}[snapshot]"));
+        Assert.Equal(0, opens.Total("mode", "resume"));
+        Assert.Equal(2, opens.Total("mode", "snapshot"));
+        Assert.Equal(2, messages.Total("kind", "snapshot"));
     }
 
     [Fact]
@@ -87,8 +89,8 @@ public sealed class RegistryWatchTests
         // Node B is unrelated (another key prefix) and knows the service but has no instance of its app: the
         // reset snapshot empties the app, and empty protection keeps routing to the last non-empty list.
         await using var redis = await RedisServer.StartAsync();
-        await using var nodeA = await TestRegistry.StartOnRedisAsync(redis, "a-" + Guid.NewGuid().ToString("N"));
-        await using var nodeB = await TestRegistry.StartOnRedisAsync(redis, "b-" + Guid.NewGuid().ToString("N"));
+        await using var nodeA = await RegistryHost.StartOnRedisAsync(redis, "a-" + Guid.NewGuid().ToString("N"));
+        await using var nodeB = await RegistryHost.StartOnRedisAsync(redis, "b-" + Guid.NewGuid().ToString("N"));
         for (var i = 1; i <= 5; i++)
         {
             await nodeA.RegisterAsync("orders", $"a{i}", $"10.0.1.{i}", 5001, s_orders.Revision, ["shop.Orders"]);
@@ -97,16 +99,17 @@ public sealed class RegistryWatchTests
         await nodeB.RegisterAsync("orders", "b1", "10.0.2.1", 5001, s_orders.Revision, ["shop.Orders"]);
         await nodeB.DeregisterAsync("orders", "b1");
 
-        await using var client = TestClients.Create([$"{nodeA.Address},{nodeB.Address}"], _fetcher);
-        using var recorder = new MeterRecorder(client.Metrics.Meter);
+        await using var client = TestClients.Create([$"{nodeA.Url},{nodeB.Url}"], _fetcher);
+        using var messages = new MetricCollector<long>(client.Metrics.Meter, Messages);
+        using var opens = new MetricCollector<long>(client.Metrics.Meter, Opens);
         var latest = (ServiceResolution?)null;
         using var subscription = client.Subscribe(new ServiceTarget("shop.Orders"), r => Volatile.Write(ref latest, r));
         await Poll.UntilAsync(() => Volatile.Read(ref latest)?.Endpoints.Count == 5, "resolved through node A");
 
         await nodeA.StopAsync();
-        await Poll.UntilAsync(() => recorder.Get($"{Messages}[snapshot]") == 2, "node B's reset snapshot is applied");
+        await Poll.UntilAsync(() => messages.Total("kind", "snapshot") == 2, "node B's reset snapshot is applied");
 
-        Assert.Equal(0, recorder.Get($"{Opens}[resume]"));
+        Assert.Equal(0, opens.Total("mode", "resume"));
         var endpoints = await client.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Call);
         Assert.Equal(5, endpoints.Count);
     }
@@ -116,13 +119,14 @@ public sealed class RegistryWatchTests
     {
         await using var redis = await RedisServer.StartAsync();
         var prefix = "it-" + Guid.NewGuid().ToString("N");
-        await using var nodeA = await TestRegistry.StartOnRedisAsync(redis, prefix);
-        await using var nodeB = await TestRegistry.StartOnRedisAsync(redis, prefix);
+        await using var nodeA = await RegistryHost.StartOnRedisAsync(redis, prefix);
+        await using var nodeB = await RegistryHost.StartOnRedisAsync(redis, prefix);
         await nodeA.RegisterAsync("orders", "o1", "10.0.0.1", 5001, s_orders.Revision, ["shop.Orders"]);
 
         // The same store, but configured as two registries: the client must not assume shared revisions.
-        await using var client = TestClients.Create([nodeA.Address, nodeB.Address], _fetcher);
-        using var recorder = new MeterRecorder(client.Metrics.Meter);
+        await using var client = TestClients.Create([nodeA.Url, nodeB.Url], _fetcher);
+        using var opens = new MetricCollector<long>(client.Metrics.Meter, Opens);
+        using var messages = new MetricCollector<long>(client.Metrics.Meter, Messages);
         var latest = (ServiceResolution?)null;
         using var subscription = client.Subscribe(new ServiceTarget("shop.Orders"), r => Volatile.Write(ref latest, r));
         await Poll.UntilAsync(() => Volatile.Read(ref latest)?.Endpoints.Count == 1, "resolved through registry A");
@@ -131,14 +135,14 @@ public sealed class RegistryWatchTests
         await nodeB.RegisterAsync("orders", "o2", "10.0.0.2", 5001, s_orders.Revision, ["shop.Orders"]);
 
         await Poll.UntilAsync(() => Volatile.Read(ref latest)?.Endpoints.Count == 2, "registry B's view arrives");
-        Assert.Equal(0, recorder.Get($"{Opens}[resume]"));
-        Assert.Equal(2, recorder.Get($"{Messages}[snapshot]"));
+        Assert.Equal(0, opens.Total("mode", "resume"));
+        Assert.Equal(2, messages.Total("kind", "snapshot"));
     }
 
     [Fact]
     public async Task ResolveAsync_SnapshotAboveFourMegabytes_ResolvesWithDefaultLimitOnly()
     {
-        await using var registry = await TestRegistry.StartAsync("--Introspection:Registry:Limits:MaxLabelBytes=70000", "--Introspection:Registry:Limits:MaxLabelValueBytes=65536");
+        await using var registry = await RegistryHost.StartAsync("--Introspection:Registry:Limits:MaxLabelBytes=70000", "--Introspection:Registry:Limits:MaxLabelValueBytes=65536");
         var large = new string('x', 60_000);
         for (var i = 0; i < 100; i++)
         {
@@ -151,7 +155,7 @@ public sealed class RegistryWatchTests
 
         await registry.Client.MapServiceAsync(new MapServiceRequest { App = "orders", Services = { "shop.Orders" } }).ResponseAsync.WaitAsync(TestTimeouts.Call);
 
-        await using (var limited = TestClients.Create(registry.Address, _fetcher, o =>
+        await using (var limited = TestClients.Create(registry.Url, _fetcher, o =>
         {
             o.RegistryMaxReceiveMessageSize = 4 * 1024 * 1024;
             o.ResolveTimeout = TimeSpan.FromSeconds(2);
@@ -160,7 +164,7 @@ public sealed class RegistryWatchTests
             await Assert.ThrowsAsync<RpcException>(() => limited.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Call));
         }
 
-        await using var client = TestClients.Create(registry.Address, _fetcher);
+        await using var client = TestClients.Create(registry.Url, _fetcher);
         var endpoints = await client.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Call);
 
         Assert.Equal(100, endpoints.Count);
@@ -184,7 +188,7 @@ public sealed class RegistryWatchTests
     public async Task ResolveAsync_ServiceOfMoreThan1024Apps_ResolvesEveryApp()
     {
         const int Apps = RegistryWatchLoop.MaxWatchApps + 6;
-        await using var registry = await TestRegistry.StartAsync();
+        await using var registry = await RegistryHost.StartAsync();
         var revisions = new string[Apps];
         for (var i = 0; i < Apps; i++)
         {
@@ -197,7 +201,7 @@ public sealed class RegistryWatchTests
             await registry.RegisterAsync($"app{i}", "i1", $"10.1.{i / 250}.{i % 250 + 1}", 5001, revisions[i], ["shop.Big"]));
         await registry.RegisterAsync("unused", "u1", "10.2.0.1", 5001, s_orders.Revision, ["shop.Other"]);
 
-        await using var client = TestClients.Create(registry.Address, _fetcher, o => o.ResolveTimeout = TimeSpan.FromSeconds(20));
+        await using var client = TestClients.Create(registry.Url, _fetcher, o => o.ResolveTimeout = TimeSpan.FromSeconds(20));
         var endpoints = await client.ResolveAsync("shop.Big").AsTask().WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(Apps, endpoints.Count);

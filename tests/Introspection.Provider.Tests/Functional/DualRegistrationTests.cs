@@ -1,6 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Net;
-using System.Net.Sockets;
 using Introspection.Provider.Tests.Infrastructure;
 using Introspection.Protocol.Metadata.V1;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
@@ -12,8 +10,8 @@ public sealed class DualRegistrationTests
     [Fact]
     public async Task Start_TwoRegistries_RegisteredInBothEachWithItsOwnLeaseAndGoneFromBothOnStop()
     {
-        await using var first = await RegistryServer.StartAsync();
-        await using var second = await RegistryServer.StartAsync();
+        await using var first = await RegistryHost.StartAsync();
+        await using var second = await RegistryHost.StartAsync();
         await using var provider = await ProviderServer.StartAsync(first.Address, o => o.Registries.Add(second.Address.ToString()));
         using var renewals = new MetricCollector<long>(provider.Get<IMeterFactory>(), "Introspection.Provider", "introspection.provider.renewals");
 
@@ -30,16 +28,13 @@ public sealed class DualRegistrationTests
     [Fact]
     public async Task Start_FirstAddressOfRegistryDead_RegistersThroughTheNextAddress()
     {
-        using var reserve = new TcpListener(IPAddress.Loopback, 0);
-        reserve.Start();
-        var deadPort = ((IPEndPoint)reserve.LocalEndpoint).Port;
-        reserve.Stop();
-        await using var registry = await RegistryServer.StartAsync();
+        var deadPort = FreePort.Get();
+        await using var registry = await RegistryHost.StartAsync();
 
         await using var provider = await ProviderServer.StartAsync(registry: null, o => o.Registries.Add($"http://127.0.0.1:{deadPort}, {registry.Address}"));
 
         await Poll.UntilAsync(async () => (await registry.InstancesAsync(ProviderServer.App)).Count == 1, TestTimeouts.Short, "the provider registered through the live address");
-        Assert.Contains(provider.Logs.Entries, e => e.EventId.Id == 51 && e.Message.Contains($"127.0.0.1:{deadPort}", StringComparison.Ordinal));
+        Assert.Contains(provider.Logs, e => e.Id.Id == 51 && e.Message.Contains($"127.0.0.1:{deadPort}", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class GracefulShutdownTests
     [Fact]
     public async Task Stop_UnderSteadyLoad_CallsStartedBeforeDeregistrationCompleteAndInstanceLeavesRegistryFirst()
     {
-        await using var registry = await RegistryServer.StartAsync();
+        await using var registry = await RegistryHost.StartAsync();
         await using var provider = await ProviderServer.StartAsync(registry.Address, o => o.PropagationDelay = TimeSpan.FromMilliseconds(500));
         await Poll.UntilAsync(async () => (await registry.InstancesAsync(ProviderServer.App)).Count == 1, TestTimeouts.Short, "the provider is registered");
         var clock = Stopwatch.StartNew();
@@ -74,7 +74,7 @@ public sealed class GracefulShutdownTests
         var before = calls.Where(c => c.Started < deregisteredAt).ToList();
         Assert.True(before.Count >= 5);
         Assert.All(before, c => Assert.Equal(StatusCode.OK, c.Status));
-        var steps = provider.Logs.Entries.Select(e => e.EventId.Id).Where(id => id is >= 30 and <= 35).ToList();
+        var steps = provider.Logs.Select(e => e.Id.Id).Where(id => id is >= 30 and <= 35).ToList();
         Assert.Equal([30, 31, 32, 33, 34], steps);
     }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Greeter.Contracts;
 using Introspection.Provider.Tests.Infrastructure;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -16,7 +14,7 @@ public sealed class ProviderLifecycleTests
     [Fact]
     public async Task RegistryRestart_SamePort_ProviderBackWithinOneKeepAliveIntervalAndServesMeanwhile()
     {
-        var registry = await RegistryServer.StartAsync();
+        var registry = await RegistryHost.StartAsync();
         var port = registry.Port;
         await using var provider = await ProviderServer.StartAsync(registry.Address, o =>
         {
@@ -33,7 +31,7 @@ public sealed class ProviderLifecycleTests
         var reply = await provider.Greeter.SayHelloAsync(new HelloRequest { Name = "still" }).ResponseAsync.WaitAsync(TestTimeouts.Short);
         Assert.Equal("Hello still", reply.Message);
 
-        await using var restarted = await RegistryServer.StartAsync(port);
+        await using var restarted = await RegistryHost.StartAsync(port);
         var answering = Stopwatch.StartNew();
         Assert.Empty(await restarted.InstancesAsync(ProviderServer.App));
         await Poll.UntilAsync(async () => (await restarted.InstancesAsync(ProviderServer.App)).Count == 1, TestTimeouts.Short, "the provider registers again", TimeSpan.FromMilliseconds(10));
@@ -51,10 +49,7 @@ public sealed class ProviderStartupFailureTests
     [Fact]
     public async Task Start_RegistryUnreachable_StopsHostWithExitCode1()
     {
-        using var reserve = new TcpListener(IPAddress.Loopback, 0);
-        reserve.Start();
-        var deadPort = ((IPEndPoint)reserve.LocalEndpoint).Port;
-        reserve.Stop();
+        var deadPort = FreePort.Get();
         Environment.ExitCode = 0;
         try
         {
@@ -68,7 +63,7 @@ public sealed class ProviderStartupFailureTests
             await provider.StopAsync();
 
             Assert.Equal(1, Environment.ExitCode);
-            Assert.Contains(provider.Logs.Entries, e => e.EventId.Id == 23 && e.Message.Contains($"127.0.0.1:{deadPort}", StringComparison.Ordinal));
+            Assert.Contains(provider.Logs, e => e.Id.Id == 23 && e.Message.Contains($"127.0.0.1:{deadPort}", StringComparison.Ordinal));
         }
         finally
         {
@@ -79,10 +74,7 @@ public sealed class ProviderStartupFailureTests
     [Fact]
     public async Task Start_RegistryUnreachableAndStopOnStartupFailureOff_KeepsServingAndRegistersWhenRegistryAppears()
     {
-        using var reserve = new TcpListener(IPAddress.Loopback, 0);
-        reserve.Start();
-        var port = ((IPEndPoint)reserve.LocalEndpoint).Port;
-        reserve.Stop();
+        var port = FreePort.Get();
         Environment.ExitCode = 0;
         await using var provider = await ProviderServer.StartAsync(new Uri($"http://127.0.0.1:{port}"), o =>
         {
@@ -90,13 +82,13 @@ public sealed class ProviderStartupFailureTests
             o.StopOnStartupFailure = false;
         });
 
-        await Poll.UntilAsync(() => provider.Logs.Entries.Any(e => e.EventId.Id == 24), TestTimeouts.Short, "the startup failure is logged");
+        await Poll.UntilAsync(() => provider.Logs.Any(e => e.Id.Id == 24), TestTimeouts.Short, "the startup failure is logged");
 
         Assert.False(provider.Get<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
         Assert.Equal(0, Environment.ExitCode);
         var reply = await provider.Greeter.SayHelloAsync(new HelloRequest { Name = "anyway" }).ResponseAsync.WaitAsync(TestTimeouts.Short);
         Assert.Equal("Hello anyway", reply.Message);
-        await using var registry = await RegistryServer.StartAsync(port);
+        await using var registry = await RegistryHost.StartAsync(port);
         await Poll.UntilAsync(async () => (await registry.InstancesAsync(ProviderServer.App)).Count == 1, TestTimeouts.Short, "the provider registers once the registry appears");
     }
 
@@ -106,7 +98,7 @@ public sealed class ProviderStartupFailureTests
         Environment.ExitCode = 0;
         try
         {
-            var registry = await RegistryServer.StartAsync();
+            var registry = await RegistryHost.StartAsync();
             await using var provider = await ProviderServer.StartAsync(registry.Address, o =>
             {
                 o.LeaseTtl = TimeSpan.FromSeconds(1);
@@ -127,7 +119,7 @@ public sealed class ProviderStartupFailureTests
             Assert.Equal(1, Environment.ExitCode);
             // Not before the limit (the last renewal may be up to one renewal interval old).
             Assert.True(lost.Elapsed >= TimeSpan.FromSeconds(1.5) - TimeSpan.FromMilliseconds(400), $"stopped after {lost.Elapsed.TotalMilliseconds:0} ms");
-            Assert.Contains(provider.Logs.Entries, e => e.EventId.Id == 27 && e.Level == Microsoft.Extensions.Logging.LogLevel.Critical);
+            Assert.Contains(provider.Logs, e => e.Id.Id == 27 && e.Level == Microsoft.Extensions.Logging.LogLevel.Critical);
         }
         finally
         {

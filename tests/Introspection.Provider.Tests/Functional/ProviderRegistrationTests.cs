@@ -11,7 +11,7 @@ public sealed class ProviderRegistrationTests
     [Fact]
     public async Task Start_WithRegistry_RegistryHoldsInstanceWithTheRevisionTheMetadataEndpointServes()
     {
-        await using var registry = await RegistryServer.StartAsync();
+        await using var registry = await RegistryHost.StartAsync();
         await using var provider = await ProviderServer.StartAsync(registry.Address);
 
         var instance = await SingleInstanceAsync(registry);
@@ -33,7 +33,7 @@ public sealed class ProviderRegistrationTests
     [Fact]
     public async Task Start_TwoProvidersOnDifferentPorts_ShareOneRevision()
     {
-        await using var registry = await RegistryServer.StartAsync();
+        await using var registry = await RegistryHost.StartAsync();
         await using var first = await ProviderServer.StartAsync(registry.Address);
         await using var second = await ProviderServer.StartAsync(registry.Address);
 
@@ -48,7 +48,7 @@ public sealed class ProviderRegistrationTests
     [Fact]
     public async Task Reconfigure_ServiceParamChanged_RegistryGetsNewRevisionAndOldOneIsStillServed()
     {
-        await using var registry = await RegistryServer.StartAsync();
+        await using var registry = await RegistryHost.StartAsync();
         await using var provider = await ProviderServer.StartAsync(registry.Address);
         var before = (await SingleInstanceAsync(registry)).Revision;
 
@@ -66,7 +66,7 @@ public sealed class ProviderRegistrationTests
     [Fact]
     public async Task Reconfigure_LabelChanged_RegistryGetsNewLabelAndSameRevision()
     {
-        await using var registry = await RegistryServer.StartAsync();
+        await using var registry = await RegistryHost.StartAsync();
         // Through configuration only: the AddIntrospectionProvider delegate runs after binding and would win.
         await using var provider = await ProviderServer.StartAsync(registry.Address);
         var before = await SingleInstanceAsync(registry);
@@ -93,7 +93,7 @@ public sealed class ProviderRegistrationTests
         Assert.Equal(StatusCode.InvalidArgument, empty.StatusCode);
     }
 
-    private static async Task<Instance> SingleInstanceAsync(RegistryServer registry)
+    private static async Task<Instance> SingleInstanceAsync(RegistryHost registry)
     {
         Instance? instance = null;
         await Poll.UntilAsync(async () => (instance = (await registry.InstancesAsync(ProviderServer.App)).SingleOrDefault()) is not null, TestTimeouts.Short, "the provider is registered");

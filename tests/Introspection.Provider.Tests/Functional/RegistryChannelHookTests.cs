@@ -9,7 +9,7 @@ public sealed class RegistryChannelHookTests
     [Fact]
     public async Task Start_RegistryChannelHooks_RunOnTheProviderDefaultsAndCarryTheRegistryCalls()
     {
-        await using var registry = await RegistryServer.StartAsync();
+        await using var registry = await RegistryHost.StartAsync();
         var handlers = new List<(Uri Address, TimeSpan PingDelay, TimeSpan IdleTimeout)>();
         var requests = 0;
 

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Grpc.Health.V1;
 using Introspection.Provider.Tests.Infrastructure;
 using Introspection.Protocol.Registry.V1;
@@ -27,7 +25,7 @@ public sealed class RegistryProbeTests
     [Fact]
     public async Task Sweep_KeepAliveCutProviderHealthy_ExtendedUpToMaxConsecutiveExtensionsThenEvicted()
     {
-        await using var registry = await RegistryServer.StartAsync(0, [.. s_fastSweeps, "--Introspection:Registry:Leases:Probe:Enabled=true", "--Introspection:Registry:Leases:Probe:MaxConsecutiveExtensions=2"]);
+        await using var registry = await RegistryHost.StartAsync(0, [.. s_fastSweeps, "--Introspection:Registry:Leases:Probe:Enabled=true", "--Introspection:Registry:Leases:Probe:MaxConsecutiveExtensions=2"]);
         await using var relay = new TcpRelay(registry.Address);
         await using var provider = await ProviderServer.StartAsync(relay.Address, o => o.LeaseTtl = TimeSpan.FromSeconds(1));
         await Poll.UntilAsync(async () => (await registry.InstancesAsync(ProviderServer.App)).Count == 1, TestTimeouts.Short, "the provider is registered");
@@ -35,13 +33,15 @@ public sealed class RegistryProbeTests
         relay.Cut();
 
         // First lapse: the probe finds the provider serving and the registry keeps it.
-        await Poll.UntilAsync(() => registry.Logs.Entries.Any(e => e.EventId.Id == ProbeExtended), TestTimeouts.Short, "the registry extends the lapsed lease after a probe");
+        await Poll.UntilAsync(() => registry.Logs.Any(e => e.Id.Id == ProbeExtended), TestTimeouts.Short, "the registry extends the lapsed lease after a probe");
         Assert.Single(await registry.InstancesAsync(ProviderServer.App));
-        Assert.DoesNotContain(registry.Logs.Entries, e => e.EventId.Id == LeaseEvicted);
+        Assert.DoesNotContain(registry.Logs, e => e.Id.Id == LeaseEvicted);
 
         // Not forever: after MaxConsecutiveExtensions the lease is evicted even though the probe would still pass.
         await Poll.UntilAsync(async () => (await registry.InstancesAsync(ProviderServer.App)).Count == 0, TestTimeouts.Short, "the instance is evicted after the extension limit");
-        var events = registry.Logs.Entries.Select(e => e.EventId.Id).ToList();
+        // The sweeper logs an eviction after the store applied it: a lister can see the instance gone first.
+        await Poll.UntilAsync(() => registry.Logs.Any(e => e.Id.Id == LeaseEvicted), TestTimeouts.Short, "the eviction is logged");
+        var events = registry.Logs.Select(e => e.Id.Id).ToList();
         Assert.Equal(2, events.Count(id => id == ProbeExtended));
         Assert.Contains(ProbeLimitReached, events);
         Assert.True(events.IndexOf(ProbeLimitReached) < events.IndexOf(LeaseEvicted), string.Join(",", events));
@@ -50,13 +50,13 @@ public sealed class RegistryProbeTests
     [Fact]
     public async Task Sweep_ProviderRenewsItselfBetweenCuts_ExtensionCountStartsOver()
     {
-        await using var registry = await RegistryServer.StartAsync(0, [.. s_fastSweeps, "--Introspection:Registry:Leases:Probe:Enabled=true", "--Introspection:Registry:Leases:Probe:MaxConsecutiveExtensions=1"]);
+        await using var registry = await RegistryHost.StartAsync(0, [.. s_fastSweeps, "--Introspection:Registry:Leases:Probe:Enabled=true", "--Introspection:Registry:Leases:Probe:MaxConsecutiveExtensions=1"]);
         await using var relay = new TcpRelay(registry.Address);
         await using var provider = await ProviderServer.StartAsync(relay.Address, o => o.LeaseTtl = TimeSpan.FromSeconds(1));
         await Poll.UntilAsync(async () => (await registry.InstancesAsync(ProviderServer.App)).Count == 1, TestTimeouts.Short, "the provider is registered");
 
         relay.Cut();
-        await Poll.UntilAsync(() => registry.Logs.Entries.Count(e => e.EventId.Id == ProbeExtended) == 1, TestTimeouts.Short, "the first lapse is extended");
+        await Poll.UntilAsync(() => registry.Logs.Count(e => e.Id.Id == ProbeExtended) == 1, TestTimeouts.Short, "the first lapse is extended");
         relay.Resume();
         var renewals = provider.Get<Introspection.Provider.Internal.ProviderLifecycle>().Registrations[0];
         var before = renewals.LastAccepted;
@@ -64,9 +64,9 @@ public sealed class RegistryProbeTests
 
         // Cut again: a fresh chain, so one more extension instead of an eviction at the limit.
         relay.Cut();
-        await Poll.UntilAsync(() => registry.Logs.Entries.Count(e => e.EventId.Id == ProbeExtended) == 2, TestTimeouts.Short, "the second lapse is extended too");
+        await Poll.UntilAsync(() => registry.Logs.Count(e => e.Id.Id == ProbeExtended) == 2, TestTimeouts.Short, "the second lapse is extended too");
 
-        var events = registry.Logs.Entries.Select(e => e.EventId.Id).ToList();
+        var events = registry.Logs.Select(e => e.Id.Id).ToList();
         var secondExtension = events.LastIndexOf(ProbeExtended);
         Assert.DoesNotContain(LeaseEvicted, events.Take(secondExtension));
         Assert.DoesNotContain(ProbeLimitReached, events.Take(secondExtension));
@@ -76,7 +76,7 @@ public sealed class RegistryProbeTests
     [Fact]
     public async Task Sweep_KeepAliveCutProbingDisabled_EvictedWithoutProbe()
     {
-        await using var registry = await RegistryServer.StartAsync(0, s_fastSweeps);
+        await using var registry = await RegistryHost.StartAsync(0, s_fastSweeps);
         await using var relay = new TcpRelay(registry.Address);
         await using var provider = await ProviderServer.StartAsync(relay.Address, o => o.LeaseTtl = TimeSpan.FromSeconds(1));
         await Poll.UntilAsync(async () => (await registry.InstancesAsync(ProviderServer.App)).Count == 1, TestTimeouts.Short, "the provider is registered");
@@ -84,18 +84,17 @@ public sealed class RegistryProbeTests
         relay.Cut();
 
         await Poll.UntilAsync(async () => (await registry.InstancesAsync(ProviderServer.App)).Count == 0, TestTimeouts.Short, "the lapsed instance is evicted");
-        Assert.DoesNotContain(registry.Logs.Entries, e => e.EventId.Id is ProbeExtended or ProbeFailed or ProbeLimitReached);
-        Assert.Contains(registry.Logs.Entries, e => e.EventId.Id == LeaseEvicted);
+        // The sweeper logs an eviction after the store applied it: a lister can see the instance gone first.
+        await Poll.UntilAsync(() => registry.Logs.Any(e => e.Id.Id == LeaseEvicted), TestTimeouts.Short, "the eviction is logged");
+        Assert.DoesNotContain(registry.Logs, e => e.Id.Id is ProbeExtended or ProbeFailed or ProbeLimitReached);
+        Assert.Contains(registry.Logs, e => e.Id.Id == LeaseEvicted);
     }
 
     [Fact]
     public async Task Sweep_LapsedInstancePortDeadProbingEnabled_EvictedPromptly()
     {
-        await using var registry = await RegistryServer.StartAsync(0, [.. s_fastSweeps, "--Introspection:Registry:Leases:Probe:Enabled=true", "--Introspection:Registry:Leases:Probe:Timeout=00:00:05"]);
-        using var reserve = new TcpListener(IPAddress.Loopback, 0);
-        reserve.Start();
-        var deadPort = ((IPEndPoint)reserve.LocalEndpoint).Port;
-        reserve.Stop();
+        await using var registry = await RegistryHost.StartAsync(0, [.. s_fastSweeps, "--Introspection:Registry:Leases:Probe:Enabled=true", "--Introspection:Registry:Leases:Probe:Timeout=00:00:05"]);
+        var deadPort = FreePort.Get();
         await registry.Client.RegisterAsync(
             new RegisterRequest { TtlMs = 500, Instance = new Instance { App = "dead-app", InstanceId = "dead", Host = "127.0.0.1", Port = deadPort, Revision = "0" } },
             deadline: DateTime.UtcNow + TestTimeouts.Short);
@@ -106,14 +105,14 @@ public sealed class RegistryProbeTests
         // Refused at once: neither the 5 s probe timeout nor any extension stands in the way.
         var elapsed = DateTime.UtcNow - registered;
         Assert.True(elapsed < TimeSpan.FromSeconds(3), $"evicted after {elapsed.TotalMilliseconds:0} ms");
-        Assert.Contains(registry.Logs.Entries, e => e.EventId.Id == ProbeFailed && e.Message.Contains("Unreachable", StringComparison.Ordinal));
-        Assert.DoesNotContain(registry.Logs.Entries, e => e.EventId.Id == ProbeExtended);
+        Assert.Contains(registry.Logs, e => e.Id.Id == ProbeFailed && e.Message.Contains("Unreachable", StringComparison.Ordinal));
+        Assert.DoesNotContain(registry.Logs, e => e.Id.Id == ProbeExtended);
     }
 
     [Fact]
     public async Task HealthCheck_RenewalsFailing_MetadataServiceStillServing()
     {
-        await using var registry = await RegistryServer.StartAsync();
+        await using var registry = await RegistryHost.StartAsync();
         await using var relay = new TcpRelay(registry.Address);
         await using var provider = await ProviderServer.StartAsync(relay.Address, o =>
         {
@@ -132,7 +131,7 @@ public sealed class RegistryProbeTests
     [Fact]
     public async Task HealthCheck_ProviderDraining_NotServing()
     {
-        await using var registry = await RegistryServer.StartAsync();
+        await using var registry = await RegistryHost.StartAsync();
         await using var provider = await ProviderServer.StartAsync(registry.Address, o => o.PropagationDelay = TimeSpan.Zero);
         await Poll.UntilAsync(async () => (await registry.InstancesAsync(ProviderServer.App)).Count == 1, TestTimeouts.Short, "the provider is registered");
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, await CheckAsync(provider, IntrospectionMetadataEndpointRouteBuilderExtensions.HealthServiceName));

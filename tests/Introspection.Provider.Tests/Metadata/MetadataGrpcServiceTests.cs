@@ -24,7 +24,7 @@ public sealed class MetadataGrpcServiceTests : IDisposable
         var service = await CreateAsync();
         var current = _metadata!.Current;
 
-        var info = await service.GetMetadataInfo(new GetMetadataInfoRequest { Revision = current.Revision }, new FakeServerCallContext()).WaitAsync(TestTimeouts.Short);
+        var info = await service.GetMetadataInfo(new GetMetadataInfoRequest { Revision = current.Revision }, new TestServerCallContext("/introspection.metadata.v1.MetadataService/GetMetadataInfo")).WaitAsync(TestTimeouts.Short);
 
         Assert.Equal("greeter-app", info.App);
         Assert.Equal(current.Revision, info.Revision);
@@ -39,7 +39,7 @@ public sealed class MetadataGrpcServiceTests : IDisposable
     {
         var service = await CreateAsync();
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => service.GetMetadataInfo(new GetMetadataInfoRequest { Revision = revision }, new FakeServerCallContext())).WaitAsync(TestTimeouts.Short);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => service.GetMetadataInfo(new GetMetadataInfoRequest { Revision = revision }, new TestServerCallContext("/introspection.metadata.v1.MetadataService/GetMetadataInfo"))).WaitAsync(TestTimeouts.Short);
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
     }
@@ -49,7 +49,7 @@ public sealed class MetadataGrpcServiceTests : IDisposable
     {
         var service = await CreateAsync();
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => service.GetMetadataInfo(new GetMetadataInfoRequest { Revision = new string('0', MetadataRevision.HexLength) }, new FakeServerCallContext())).WaitAsync(TestTimeouts.Short);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => service.GetMetadataInfo(new GetMetadataInfoRequest { Revision = new string('0', MetadataRevision.HexLength) }, new TestServerCallContext("/introspection.metadata.v1.MetadataService/GetMetadataInfo"))).WaitAsync(TestTimeouts.Short);
 
         Assert.Equal(StatusCode.NotFound, ex.StatusCode);
     }
@@ -70,9 +70,9 @@ public sealed class MetadataGrpcServiceTests : IDisposable
 
         Assert.NotEqual(before.Revision, after.Revision);
         Assert.Equal(after.Revision, _metadata.Current.Revision);
-        var old = await service.GetMetadataInfo(new GetMetadataInfoRequest { Revision = before.Revision }, new FakeServerCallContext()).WaitAsync(TestTimeouts.Short);
+        var old = await service.GetMetadataInfo(new GetMetadataInfoRequest { Revision = before.Revision }, new TestServerCallContext("/introspection.metadata.v1.MetadataService/GetMetadataInfo")).WaitAsync(TestTimeouts.Short);
         Assert.Equal("5s", old.Services.Single(s => s.Name == "greet.Greeter").Params["timeout"]);
-        var fresh = await service.GetMetadataInfo(new GetMetadataInfoRequest { Revision = after.Revision }, new FakeServerCallContext()).WaitAsync(TestTimeouts.Short);
+        var fresh = await service.GetMetadataInfo(new GetMetadataInfoRequest { Revision = after.Revision }, new TestServerCallContext("/introspection.metadata.v1.MetadataService/GetMetadataInfo")).WaitAsync(TestTimeouts.Short);
         Assert.Equal("1s", fresh.Services.Single(s => s.Name == "greet.Greeter").Params["timeout"]);
     }
 
@@ -87,7 +87,7 @@ public sealed class MetadataGrpcServiceTests : IDisposable
 
         _time.Advance(TimeSpan.FromMinutes(11));
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => service.GetMetadataInfo(new GetMetadataInfoRequest { Revision = before.Revision }, new FakeServerCallContext())).WaitAsync(TestTimeouts.Short);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => service.GetMetadataInfo(new GetMetadataInfoRequest { Revision = before.Revision }, new TestServerCallContext("/introspection.metadata.v1.MetadataService/GetMetadataInfo"))).WaitAsync(TestTimeouts.Short);
         Assert.Equal(StatusCode.NotFound, ex.StatusCode);
     }
 

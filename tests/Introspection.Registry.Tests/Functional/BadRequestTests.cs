@@ -5,7 +5,7 @@ using Introspection.Registry.Tests.Infrastructure;
 namespace Introspection.Registry.Tests.Functional;
 
 /// <summary>Each kind of bad request gets its status over real gRPC, and the stored state stays exactly as it was.</summary>
-public sealed class BadRequestTests(RegistryServerFixture fixture) : IClassFixture<RegistryServerFixture>
+public sealed class BadRequestTests(RegistryHostFixture fixture) : IClassFixture<RegistryHostFixture>
 {
     private const string Ns = "badreq";
 

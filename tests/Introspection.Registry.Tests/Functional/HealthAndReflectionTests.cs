@@ -11,7 +11,7 @@ public sealed class HealthAndReflectionTests
     [Fact]
     public async Task Health_Default_ServingForRegistryAndEviction()
     {
-        await using var server = await RegistryServer.StartAsync();
+        await using var server = await RegistryHost.StartAsync();
         var health = new Health.HealthClient(server.Channel);
 
         foreach (var service in new[] { "", RegistryServiceCollectionExtensions.RegistryHealthServiceName, RegistryServiceCollectionExtensions.EvictionHealthServiceName })
@@ -24,7 +24,7 @@ public sealed class HealthAndReflectionTests
     [Fact]
     public async Task Health_MassLapse_EvictionNotServingUntilRenewalsRecover()
     {
-        await using var server = await RegistryServer.StartAsync(
+        await using var server = await RegistryHost.StartAsync(
             "--Introspection:Registry:SelfPreservation:MinimumLeases=2",
             "--Introspection:Registry:SelfPreservation:Threshold=0.5");
         var health = new Health.HealthClient(server.Channel);
@@ -35,7 +35,7 @@ public sealed class HealthAndReflectionTests
         }
 
         // Nobody renews: all four lapse at once, which looks like the registry's own network failing.
-        await TestTimeouts.PollAsync(async () => await EvictionStatusAsync(health) == HealthCheckResponse.Types.ServingStatus.NotServing, because: "eviction paused");
+        await Poll.UntilAsync(async () => await EvictionStatusAsync(health) == HealthCheckResponse.Types.ServingStatus.NotServing, because: "eviction paused");
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.Add(TestTimeouts.Long))).Status);
 
         // Registrations a sweep apart may let one or two go before the share passes 50%; never more.
@@ -59,7 +59,7 @@ public sealed class HealthAndReflectionTests
             }
         });
 
-        await TestTimeouts.PollAsync(async () => await EvictionStatusAsync(health) == HealthCheckResponse.Types.ServingStatus.Serving, because: "eviction resumed");
+        await Poll.UntilAsync(async () => await EvictionStatusAsync(health) == HealthCheckResponse.Types.ServingStatus.Serving, because: "eviction resumed");
         await stopRenewing.CancelAsync();
         await Assert.ThrowsAnyAsync<Exception>(() => renewer).WaitAsync(TestTimeouts.Long);
         Assert.Equal(kept, (await server.Client.ListInstancesAsync(new ListInstancesRequest { App = "orders" }, deadline: DateTime.UtcNow.Add(TestTimeouts.Long))).Instances.Count);
@@ -68,7 +68,7 @@ public sealed class HealthAndReflectionTests
     [Fact]
     public async Task Reflection_ListServices_IncludesRegistryAndHealth()
     {
-        await using var server = await RegistryServer.StartAsync();
+        await using var server = await RegistryHost.StartAsync();
         var reflection = new ServerReflection.ServerReflectionClient(server.Channel);
         using var call = reflection.ServerReflectionInfo(deadline: DateTime.UtcNow.Add(TestTimeouts.Long));
 

@@ -11,7 +11,7 @@ public sealed class MetricsTests
     [Fact]
     public async Task Meter_RegisterRenewWatch_InstrumentsRecord()
     {
-        await using var server = await RegistryServer.StartAsync();
+        await using var server = await RegistryHost.StartAsync();
         var meterFactory = server.Services.GetRequiredService<IMeterFactory>();
         using var registrations = new MetricCollector<long>(meterFactory, "Introspection.Registry", "introspection.registry.registrations");
         using var renewals = new MetricCollector<long>(meterFactory, "Introspection.Registry", "introspection.registry.renewals");
@@ -37,7 +37,7 @@ public sealed class MetricsTests
         Assert.Equal(1, watchers.GetMeasurementSnapshot().EvaluateAsCounter());
         Assert.True(events.GetMeasurementSnapshot().EvaluateAsCounter() >= 1);
         Assert.True(bytes.GetMeasurementSnapshot().EvaluateAsCounter() > 0);
-        await TestTimeouts.PollAsync(() =>
+        await Poll.UntilAsync(() =>
         {
             instances.RecordObservableInstruments();
             return instances.LastMeasurement?.Value == 1;

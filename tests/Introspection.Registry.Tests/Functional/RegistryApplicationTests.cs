@@ -28,7 +28,7 @@ public sealed class RegistryApplicationTests
     [Fact]
     public async Task StartAsync_Port0_UrlsReportBoundPort()
     {
-        await using var server = await RegistryServer.StartAsync();
+        await using var server = await RegistryHost.StartAsync();
 
         Assert.Equal("127.0.0.1", server.Address.Host);
         Assert.NotEqual(0, server.Address.Port);

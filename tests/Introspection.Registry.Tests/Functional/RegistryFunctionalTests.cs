@@ -10,7 +10,7 @@ public sealed class RegistryFunctionalTests
     [Fact]
     public async Task Register_WithWatcher_WatcherSeesPut()
     {
-        await using var server = await RegistryServer.StartAsync();
+        await using var server = await RegistryHost.StartAsync();
         using var cts = new CancellationTokenSource(TestTimeouts.Long);
         using var watch = server.Client.Watch(new WatchRequest { Apps = { "orders" } }, cancellationToken: cts.Token);
 
@@ -36,7 +36,7 @@ public sealed class RegistryFunctionalTests
     [Fact]
     public async Task Lease_NotRenewed_WatcherSeesDeleteWithinTtlPlusOneSweep()
     {
-        await using var server = await RegistryServer.StartAsync();
+        await using var server = await RegistryHost.StartAsync();
         using var cts = new CancellationTokenSource(TestTimeouts.Long);
         var started = DateTime.UtcNow;
         var registered = await server.Client.RegisterAsync(Instances.Register(ttlMs: 1000), deadline: DateTime.UtcNow.Add(TestTimeouts.Long));
@@ -61,7 +61,7 @@ public sealed class RegistryFunctionalTests
     public async Task KeepAlive_AfterRegistryRestart_AnswersNotFound()
     {
         long leaseId;
-        await using (var first = await RegistryServer.StartAsync())
+        await using (var first = await RegistryHost.StartAsync())
         {
             leaseId = (await first.Client.RegisterAsync(Instances.Register(), deadline: DateTime.UtcNow.Add(TestTimeouts.Long))).LeaseId;
             var renewed = await RenewOnceAsync(first, leaseId);
@@ -69,7 +69,7 @@ public sealed class RegistryFunctionalTests
             Assert.True(renewed.TtlMs > 0);
         }
 
-        await using var second = await RegistryServer.StartAsync();
+        await using var second = await RegistryHost.StartAsync();
         var answer = await RenewOnceAsync(second, leaseId);
         Assert.Equal((int)StatusCode.NotFound, answer.Code);
         Assert.Equal(leaseId, answer.LeaseId);
@@ -79,7 +79,7 @@ public sealed class RegistryFunctionalTests
     [Fact]
     public async Task KeepAlive_ManyLeasesOnOneStream_AnswersEachInOrder()
     {
-        await using var server = await RegistryServer.StartAsync();
+        await using var server = await RegistryHost.StartAsync();
         var deadline = DateTime.UtcNow.Add(TestTimeouts.Long);
         var a = await server.Client.RegisterAsync(Instances.Register(id: "a", ttlMs: 5000), deadline: deadline);
         var b = await server.Client.RegisterAsync(Instances.Register(id: "b", ttlMs: 7000), deadline: deadline);
@@ -106,7 +106,7 @@ public sealed class RegistryFunctionalTests
     [Fact]
     public async Task Watch_ResumeFromRevision_GetsOnlyMissedChanges()
     {
-        await using var server = await RegistryServer.StartAsync();
+        await using var server = await RegistryHost.StartAsync();
         var deadline = DateTime.UtcNow.Add(TestTimeouts.Long);
         var first = await server.Client.RegisterAsync(Instances.Register(id: "a"), deadline: deadline);
         var second = await server.Client.RegisterAsync(Instances.Register(id: "b"), deadline: deadline);
@@ -126,7 +126,7 @@ public sealed class RegistryFunctionalTests
     [Fact]
     public async Task Watch_SinceRevisionInFuture_GetsResetSnapshot()
     {
-        await using var server = await RegistryServer.StartAsync();
+        await using var server = await RegistryHost.StartAsync();
         var registered = await server.Client.RegisterAsync(Instances.Register(), deadline: DateTime.UtcNow.Add(TestTimeouts.Long));
         using var cts = new CancellationTokenSource(TestTimeouts.Long);
         using var watch = server.Client.Watch(new WatchRequest { SinceRevision = registered.Revision + 1000 }, cancellationToken: cts.Token);
@@ -141,7 +141,7 @@ public sealed class RegistryFunctionalTests
     [Fact]
     public async Task MapService_ThenLookup_FindsAppAndWatcherSeesMapping()
     {
-        await using var server = await RegistryServer.StartAsync();
+        await using var server = await RegistryHost.StartAsync();
         var deadline = DateTime.UtcNow.Add(TestTimeouts.Long);
         using var cts = new CancellationTokenSource(TestTimeouts.Long);
         using var watch = server.Client.Watch(new WatchRequest { Apps = { "orders" }, IncludeServiceMappings = true }, cancellationToken: cts.Token);
@@ -168,7 +168,7 @@ public sealed class RegistryFunctionalTests
     [Fact]
     public async Task ListApps_AfterRegisterAndDeregister_ReflectsLiveApps()
     {
-        await using var server = await RegistryServer.StartAsync();
+        await using var server = await RegistryHost.StartAsync();
         var deadline = DateTime.UtcNow.Add(TestTimeouts.Long);
         await server.Client.RegisterAsync(Instances.Register(id: "a"), deadline: deadline);
         await server.Client.RegisterAsync(Instances.Register(id: "b"), deadline: deadline);
@@ -186,7 +186,7 @@ public sealed class RegistryFunctionalTests
     [Fact]
     public async Task UpdateInstance_NewRevisionAndLabels_WatcherSeesOnePutAndNoOpTakesNoRevision()
     {
-        await using var server = await RegistryServer.StartAsync();
+        await using var server = await RegistryHost.StartAsync();
         var deadline = DateTime.UtcNow.Add(TestTimeouts.Long);
         await server.Client.RegisterAsync(Instances.Register(), deadline: deadline);
         using var cts = new CancellationTokenSource(TestTimeouts.Long);
@@ -211,7 +211,7 @@ public sealed class RegistryFunctionalTests
         Assert.Equal(["weight"], listed.Labels.Keys);
     }
 
-    private static async Task<KeepAliveResponse> RenewOnceAsync(RegistryServer server, long leaseId)
+    private static async Task<KeepAliveResponse> RenewOnceAsync(RegistryHost server, long leaseId)
     {
         using var call = server.Client.KeepAlive(deadline: DateTime.UtcNow.Add(TestTimeouts.Long));
         await call.RequestStream.WriteAsync(new KeepAliveRequest { LeaseId = leaseId });

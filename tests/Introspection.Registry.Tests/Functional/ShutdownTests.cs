@@ -11,7 +11,7 @@ public sealed class ShutdownTests
     [Fact]
     public async Task StopAsync_OpenWatchAndKeepAlive_StopsPromptlyAndStreamsGetUnavailable()
     {
-        var server = await RegistryServer.StartAsync();
+        var server = await RegistryHost.StartAsync();
         using var cts = new CancellationTokenSource(TestTimeouts.Long);
 
         // Own channel: the server helper disposes its channel when it stops.
@@ -25,13 +25,15 @@ public sealed class ShutdownTests
 
         // A well-behaved client reads the end of its streams while the registry stops, and lets go.
         var stopwatch = Stopwatch.StartNew();
-        var stopping = server.DisposeAsync().AsTask();
+        // The registry's own shutdown must end the streams: no test-side grace period cuts them.
+        var stopping = server.StopAsync(Timeout.InfiniteTimeSpan);
         var watchEnd = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext(cts.Token)).WaitAsync(TestTimeouts.Long);
         var keepAliveEnd = await Assert.ThrowsAsync<RpcException>(() => keepAlive.ResponseStream.MoveNext(cts.Token)).WaitAsync(TestTimeouts.Long);
         watch.Dispose();
         keepAlive.Dispose();
         await stopping.WaitAsync(TestTimeouts.Long);
         stopwatch.Stop();
+        await server.DisposeAsync();
 
         // Long-lived streams must not hold shutdown until a timeout.
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(4), $"shutdown took {stopwatch.Elapsed}");
@@ -46,7 +48,7 @@ public sealed class ShutdownTests
     [Fact]
     public async Task StopAsync_ClientHoldsKeepAliveOpen_BoundedByShutdownTimeout()
     {
-        var server = await RegistryServer.StartAsync("--Introspection:Registry:ShutdownTimeout=00:00:01");
+        var server = await RegistryHost.StartAsync("--Introspection:Registry:ShutdownTimeout=00:00:01");
         using var cts = new CancellationTokenSource(TestTimeouts.Long);
         using var channel = GrpcChannel.ForAddress(server.Address);
         var client = new Protocol.Registry.V1.Registry.RegistryClient(channel);
@@ -56,6 +58,8 @@ public sealed class ShutdownTests
 
         // This client never reads the end of its stream nor closes it.
         var stopwatch = Stopwatch.StartNew();
+        await server.StopAsync(Timeout.InfiniteTimeSpan);
+        stopwatch.Stop();
         await server.DisposeAsync();
 
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"shutdown took {stopwatch.Elapsed}");

@@ -10,7 +10,7 @@ public sealed class WatchConsistencyTests
     [Fact]
     public async Task Watch_ConcurrentWriters_SnapshotPlusDeltasEqualsFinalState()
     {
-        await using var server = await RegistryServer.StartAsync();
+        await using var server = await RegistryHost.StartAsync();
         using var cts = new CancellationTokenSource(TestTimeouts.Long);
         var early = StartWatcher(server, cts.Token);
 
@@ -48,7 +48,7 @@ public sealed class WatchConsistencyTests
         var expected = final.Instances.ToDictionary(i => i.InstanceId, i => (i.Port, i.ModRevision));
         foreach (var watcher in new[] { early, late })
         {
-            await TestTimeouts.PollAsync(() => watcher.Revision >= final.Revision, because: "the watcher caught up");
+            await Poll.UntilAsync(() => watcher.Revision >= final.Revision, because: "the watcher caught up");
             Assert.Null(watcher.Error);
             Assert.Equal(expected.OrderBy(p => p.Key), watcher.View.OrderBy(p => p.Key));
         }
@@ -56,7 +56,7 @@ public sealed class WatchConsistencyTests
         await cts.CancelAsync();
     }
 
-    private static ViewBuilder StartWatcher(RegistryServer server, CancellationToken cancellationToken)
+    private static ViewBuilder StartWatcher(RegistryHost server, CancellationToken cancellationToken)
     {
         var view = new ViewBuilder();
         _ = Task.Run(async () =>

@@ -36,10 +36,7 @@ public sealed class InstanceProberTests
     [Fact]
     public async Task ProbeAsync_RefusedPort_Unreachable()
     {
-        using var closed = new TcpListener(IPAddress.Loopback, 0);
-        closed.Start();
-        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
-        closed.Stop();
+        var port = FreePort.Get();
         using var prober = new InstanceProber(Options.Create(new RegistryOptions()), new FakeTimeProvider());
 
         Assert.Equal(ProbeOutcome.Unreachable, await prober.ProbeAsync("127.0.0.1", port, CancellationToken.None).WaitAsync(TestTimeouts.Long));

@@ -25,9 +25,9 @@ public sealed class LeaseSweeperOutageTests
         try
         {
             // ExecuteAsync starts on its own thread: keep ticking until the sweeps have happened.
-            await TickUntilAsync(time, options.Value.Leases.SweepInterval, () => store.Scans >= 4);
+            await Poll.TickUntilAsync(time, options.Value.Leases.SweepInterval, () => store.Scans >= 4);
             store.Down = false;
-            await TickUntilAsync(time, options.Value.Leases.SweepInterval, () => logger.Collector.GetSnapshot().Any(r => r.Id.Id == 214));
+            await Poll.TickUntilAsync(time, options.Value.Leases.SweepInterval, () => logger.Collector.GetSnapshot().Any(r => r.Id.Id == 214));
         }
         finally
         {
@@ -42,16 +42,6 @@ public sealed class LeaseSweeperOutageTests
         Assert.Contains(records, r => r.Id.Id == 214 && r.Level == LogLevel.Information);
     }
 
-    private static async Task TickUntilAsync(FakeTimeProvider time, TimeSpan interval, Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TestTimeouts.Long;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out");
-            time.Advance(interval);
-            await Task.Delay(20);
-        }
-    }
 
     private sealed class SwitchableStore(IRegistryStore inner) : DelegatingStore(inner)
     {

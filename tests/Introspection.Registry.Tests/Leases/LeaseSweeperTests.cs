@@ -175,7 +175,7 @@ public sealed class LeaseSweeperTests
         try
         {
             // Drive the sweeper's PeriodicTimer with fake time until it has run a sweep past the TTL.
-            await TestTimeouts.PollAsync(async () =>
+            await Poll.UntilAsync(async () =>
             {
                 _time.Advance(TimeSpan.FromSeconds(1));
                 return await CountAsync() == 0;

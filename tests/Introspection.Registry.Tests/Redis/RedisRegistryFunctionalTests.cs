@@ -14,8 +14,8 @@ public sealed class RedisRegistryFunctionalTests(RedisServerFixture fixture)
     public async Task Watch_RegisterOnNodeA_WatcherOnNodeBSeesPut()
     {
         var prefix = RedisStores.NewPrefix();
-        await using var a = await RedisRegistryNodes.StartAsync(fixture.Server, prefix);
-        await using var b = await RedisRegistryNodes.StartAsync(fixture.Server, prefix);
+        await using var a = await RegistryHost.StartOnRedisAsync(fixture.Server, prefix);
+        await using var b = await RegistryHost.StartOnRedisAsync(fixture.Server, prefix);
         using var cts = new CancellationTokenSource(TestTimeouts.Long);
         using var watch = b.Client.Watch(new WatchRequest { Apps = { "orders" } }, cancellationToken: cts.Token);
         Assert.True(await watch.ResponseStream.MoveNext(cts.Token));
@@ -34,11 +34,11 @@ public sealed class RedisRegistryFunctionalTests(RedisServerFixture fixture)
     public async Task Watch_NodeStoppedMidStream_WatcherResumesOnOtherNodeWithoutGapsOrRepeats()
     {
         var prefix = RedisStores.NewPrefix();
-        var a = await RedisRegistryNodes.StartAsync(fixture.Server, prefix);
-        await using var b = await RedisRegistryNodes.StartAsync(fixture.Server, prefix);
+        var a = await RegistryHost.StartOnRedisAsync(fixture.Server, prefix);
+        await using var b = await RegistryHost.StartOnRedisAsync(fixture.Server, prefix);
         var aStopped = false;
         await using var watcher = new WatchRecorder(() => Volatile.Read(ref aStopped) ? b : a);
-        await TestTimeouts.PollAsync(() => watcher.Messages.Count > 0, because: "the snapshot from node A");
+        await Poll.UntilAsync(() => watcher.Messages.Count > 0, because: "the snapshot from node A");
 
         // Writes go to B throughout; A is stopped while the watcher is in the middle of the stream.
         var revisions = new List<long>();
@@ -46,7 +46,7 @@ public sealed class RedisRegistryFunctionalTests(RedisServerFixture fixture)
         {
             if (i == 25)
             {
-                await TestTimeouts.PollAsync(() => watcher.Events.Count >= 10, because: "A streamed some deltas first");
+                await Poll.UntilAsync(() => watcher.Events.Count >= 10, because: "A streamed some deltas first");
                 Volatile.Write(ref aStopped, true);
                 await a.DisposeAsync().AsTask().WaitAsync(TestTimeouts.Long);
             }
@@ -55,7 +55,7 @@ public sealed class RedisRegistryFunctionalTests(RedisServerFixture fixture)
             revisions.Add(reply.Revision);
         }
 
-        await TestTimeouts.PollAsync(() => watcher.Revision >= revisions[^1], because: "the watcher catches up on B");
+        await Poll.UntilAsync(() => watcher.Revision >= revisions[^1], because: "the watcher catches up on B");
 
         Assert.True(watcher.Connections >= 2, "the watcher reconnected");
         var messages = watcher.Messages;
@@ -71,18 +71,18 @@ public sealed class RedisRegistryFunctionalTests(RedisServerFixture fixture)
         // All leases lapse together on purpose: self-preservation would rightly pause eviction.
         var prefix = RedisStores.NewPrefix();
         const string NoSelfPreservation = "--Introspection:Registry:SelfPreservation:Enabled=false";
-        await using var a = await RedisRegistryNodes.StartAsync(fixture.Server, prefix, NoSelfPreservation);
-        await using var b = await RedisRegistryNodes.StartAsync(fixture.Server, prefix, NoSelfPreservation);
-        await using var c = await RedisRegistryNodes.StartAsync(fixture.Server, prefix, NoSelfPreservation);
+        await using var a = await RegistryHost.StartOnRedisAsync(fixture.Server, prefix, NoSelfPreservation);
+        await using var b = await RegistryHost.StartOnRedisAsync(fixture.Server, prefix, NoSelfPreservation);
+        await using var c = await RegistryHost.StartOnRedisAsync(fixture.Server, prefix, NoSelfPreservation);
         await using var watcher = new WatchRecorder(() => c);
-        await TestTimeouts.PollAsync(() => watcher.Messages.Count > 0, because: "the snapshot");
+        await Poll.UntilAsync(() => watcher.Messages.Count > 0, because: "the snapshot");
 
         for (var i = 0; i < 20; i++)
         {
             await (i % 2 == 0 ? a : b).Client.RegisterAsync(Instances.Register(id: $"i-{i:00}", ttlMs: 1000), deadline: Deadline);
         }
 
-        await TestTimeouts.PollAsync(() => watcher.Events.Count(e => e.Type == WatchEventType.Delete) >= 20, because: "every lease lapses");
+        await Poll.UntilAsync(() => watcher.Events.Count(e => e.Type == WatchEventType.Delete) >= 20, because: "every lease lapses");
         await Task.Delay(TimeSpan.FromSeconds(1));
 
         var deletes = watcher.Events.Where(e => e.Type == WatchEventType.Delete).ToList();
@@ -98,10 +98,10 @@ public sealed class RedisRegistryFunctionalTests(RedisServerFixture fixture)
         // Redis with persistence or a promoted replica does.
         await using var redis = await RedisServer.StartAsync(durable: true);
         var prefix = RedisStores.NewPrefix();
-        await using var a = await RedisRegistryNodes.StartAsync(redis, prefix);
-        await using var b = await RedisRegistryNodes.StartAsync(redis, prefix);
+        await using var a = await RegistryHost.StartOnRedisAsync(redis, prefix);
+        await using var b = await RegistryHost.StartOnRedisAsync(redis, prefix);
         await using var watcher = new WatchRecorder(() => b);
-        await TestTimeouts.PollAsync(() => watcher.Messages.Count > 0, because: "the snapshot");
+        await Poll.UntilAsync(() => watcher.Messages.Count > 0, because: "the snapshot");
 
         // Load: instances registered on A with a 2 s TTL, renewed every 400 ms over one KeepAlive stream,
         // and more registrations throughout, outage included.
@@ -130,9 +130,9 @@ public sealed class RedisRegistryFunctionalTests(RedisServerFixture fixture)
         });
         var renewals = Task.Run(() => KeepAliveAsync(a, leases, stop.Token));
 
-        await TestTimeouts.PollAsync(() => leases.Count >= 10, because: "some instances registered before the outage");
+        await Poll.UntilAsync(() => leases.Count >= 10, because: "some instances registered before the outage");
         await redis.KillAsync();
-        await TestTimeouts.PollAsync(() => Volatile.Read(ref unavailable) > 0, because: "registrations answer UNAVAILABLE during the outage");
+        await Poll.UntilAsync(() => Volatile.Read(ref unavailable) > 0, because: "registrations answer UNAVAILABLE during the outage");
         var listDuringOutage = await Assert.ThrowsAsync<RpcException>(() => b.Client.ListInstancesAsync(new ListInstancesRequest { App = "orders" }, deadline: Deadline).ResponseAsync);
         Assert.Equal(StatusCode.Unavailable, listDuringOutage.StatusCode);
 
@@ -140,7 +140,7 @@ public sealed class RedisRegistryFunctionalTests(RedisServerFixture fixture)
         await Task.Delay(TimeSpan.FromSeconds(2.5));
         await redis.StartAgainAsync();
         var registeredBefore = leases.Count;
-        await TestTimeouts.PollAsync(() => leases.Count >= registeredBefore + 10, because: "registrations succeed again");
+        await Poll.UntilAsync(() => leases.Count >= registeredBefore + 10, because: "registrations succeed again");
 
         // Two more TTLs of normal operation: renewals keep every lease, sweepers find nothing lapsed.
         await Task.Delay(TimeSpan.FromSeconds(3));
@@ -152,7 +152,7 @@ public sealed class RedisRegistryFunctionalTests(RedisServerFixture fixture)
         Assert.Subset(listedIds, leases.Keys.ToHashSet());
         var deleted = watcher.Events.Where(e => e.Type == WatchEventType.Delete).Select(e => e.Instance.InstanceId).ToList();
         Assert.DoesNotContain(deleted, leases.ContainsKey);
-        await TestTimeouts.PollAsync(() => watcher.Revision >= listed.Revision, because: "the watcher catches up");
+        await Poll.UntilAsync(() => watcher.Revision >= listed.Revision, because: "the watcher catches up");
         Assert.Subset(watcher.View().Keys.ToHashSet(), leases.Keys.ToHashSet());
         var revisions = watcher.Events.Select(e => e.Revision).ToList();
         Assert.Equal(revisions.Distinct().Order(), revisions);
@@ -164,11 +164,11 @@ public sealed class RedisRegistryFunctionalTests(RedisServerFixture fixture)
         // A Redis without persistence comes back empty: the registry must not pretend otherwise.
         await using var redis = await RedisServer.StartAsync();
         var prefix = RedisStores.NewPrefix();
-        await using var a = await RedisRegistryNodes.StartAsync(redis, prefix);
-        await using var b = await RedisRegistryNodes.StartAsync(redis, prefix);
+        await using var a = await RegistryHost.StartOnRedisAsync(redis, prefix);
+        await using var b = await RegistryHost.StartOnRedisAsync(redis, prefix);
         await using var watcher = new WatchRecorder(() => b);
         var before = await a.Client.RegisterAsync(Instances.Register(ttlMs: 30_000), deadline: Deadline);
-        await TestTimeouts.PollAsync(() => watcher.Revision >= before.Revision, because: "the watcher sees the PUT");
+        await Poll.UntilAsync(() => watcher.Revision >= before.Revision, because: "the watcher sees the PUT");
 
         await redis.KillAsync();
         await redis.StartAgainAsync();
@@ -187,12 +187,12 @@ public sealed class RedisRegistryFunctionalTests(RedisServerFixture fixture)
         Assert.Equal((int)StatusCode.NotFound, answer.Code);
         await keepAlive.RequestStream.CompleteAsync().WaitAsync(TestTimeouts.Long);
 
-        await TestTimeouts.PollAsync(() => watcher.Messages.Any(m => m.Kind == WatchResponseKind.Snapshot && m.Reset), because: "the watcher is reset to the empty state");
+        await Poll.UntilAsync(() => watcher.Messages.Any(m => m.Kind == WatchResponseKind.Snapshot && m.Reset), because: "the watcher is reset to the empty state");
         Assert.Empty(watcher.View());
         var again = await a.Client.RegisterAsync(Instances.Register(ttlMs: 30_000), deadline: Deadline);
         Assert.True(again.Revision > before.Revision, "revisions restart above every revision issued before");
         Assert.True(again.LeaseId > before.LeaseId, "lease ids are never reused");
-        await TestTimeouts.PollAsync(() => watcher.View().ContainsKey("i-1"), because: "the watcher sees the new registration");
+        await Poll.UntilAsync(() => watcher.View().ContainsKey("i-1"), because: "the watcher sees the new registration");
     }
 
     [Theory]
@@ -209,7 +209,7 @@ public sealed class RedisRegistryFunctionalTests(RedisServerFixture fixture)
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
-    private static async Task KeepAliveAsync(RegistryServer node, System.Collections.Concurrent.ConcurrentDictionary<string, long> leases, CancellationToken cancellationToken)
+    private static async Task KeepAliveAsync(RegistryHost node, System.Collections.Concurrent.ConcurrentDictionary<string, long> leases, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {

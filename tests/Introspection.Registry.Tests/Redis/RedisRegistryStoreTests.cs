@@ -45,7 +45,7 @@ public sealed class RedisRegistryStoreTests(RedisServerFixture fixture)
             }
 
             var registered = await stores[0].GetRevisionAsync(Ct).AsTask().WaitAsync(TestTimeouts.Long);
-            await TestTimeouts.PollAsync(async () => (await stores[0].ScanLeasesAsync(0, Ct)).TotalLapsed == 40, because: "every lease lapses on Redis's clock");
+            await Poll.UntilAsync(async () => (await stores[0].ScanLeasesAsync(0, Ct)).TotalLapsed == 40, because: "every lease lapses on Redis's clock");
 
             // Every node scans the same lapsed leases and races to evict them (Redis's clock decides).
             var evicted = await Task.WhenAll(stores.Select(store => Task.Run(async () =>
@@ -130,7 +130,7 @@ public sealed class RedisRegistryStoreTests(RedisServerFixture fixture)
 
         await server.KillAsync();
 
-        await TestTimeouts.PollAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             try
             {
@@ -149,7 +149,7 @@ public sealed class RedisRegistryStoreTests(RedisServerFixture fixture)
 
         await server.StartAgainAsync();
 
-        await TestTimeouts.PollAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             try
             {
@@ -176,7 +176,7 @@ public sealed class RedisRegistryStoreTests(RedisServerFixture fixture)
         await Task.Delay(ttl + TimeSpan.FromSeconds(1));
         await server.StartAgainAsync();
 
-        await TestTimeouts.PollAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             try
             {
@@ -192,7 +192,7 @@ public sealed class RedisRegistryStoreTests(RedisServerFixture fixture)
         Assert.True((await store.RenewAsync(Ns, lease.LeaseId, Ct).AsTask().WaitAsync(TestTimeouts.Long)).Found);
 
         // The extension is the outage, not forever: without renewals the lease lapses one TTL later.
-        await TestTimeouts.PollAsync(async () => (await store.ScanLeasesAsync(10, Ct)).TotalLapsed == 1, TimeSpan.FromSeconds(15), "an unrenewed lease still lapses");
+        await Poll.UntilAsync(async () => (await store.ScanLeasesAsync(10, Ct)).TotalLapsed == 1, TimeSpan.FromSeconds(15), "an unrenewed lease still lapses");
     }
 
     [Fact]
@@ -204,7 +204,7 @@ public sealed class RedisRegistryStoreTests(RedisServerFixture fixture)
         // Keys_ManyNamespacesAppsAndServices_AllInOneHashSlot, not here.
         await using var server = await RedisServer.StartAsync(false, "--cluster-enabled", "yes");
         Assert.StartsWith("+OK", await server.CommandAsync("CLUSTER ADDSLOTSRANGE 0 16383"), StringComparison.Ordinal);
-        await TestTimeouts.PollAsync(async () => (await server.CommandAsync("CLUSTER INFO")).Contains("cluster_state:ok", StringComparison.Ordinal), because: "the cluster is up");
+        await Poll.UntilAsync(async () => (await server.CommandAsync("CLUSTER INFO")).Contains("cluster_state:ok", StringComparison.Ordinal), because: "the cluster is up");
         await using var store = RedisStores.Create(server.Configuration, RedisStores.NewPrefix());
 
         var start = await store.GetRevisionAsync(Ct).AsTask().WaitAsync(TestTimeouts.Long);
@@ -218,7 +218,7 @@ public sealed class RedisRegistryStoreTests(RedisServerFixture fixture)
         Assert.Equal(2, snapshot.Mappings.Count);
         Assert.Single((await store.ListAppsAsync("staging", Ct).AsTask().WaitAsync(TestTimeouts.Long)).Apps);
         Assert.Equal(["orders"], (await store.LookupServiceAsync(Ns, "shop.Carts", Ct).AsTask().WaitAsync(TestTimeouts.Long)).Apps);
-        await TestTimeouts.PollAsync(async () => (await store.ScanLeasesAsync(10, Ct)).Lapsed.Count == 1, because: "the short lease lapses");
+        await Poll.UntilAsync(async () => (await store.ScanLeasesAsync(10, Ct)).Lapsed.Count == 1, because: "the short lease lapses");
         var lapsed = Assert.Single((await store.ScanLeasesAsync(10, Ct).AsTask().WaitAsync(TestTimeouts.Long)).Lapsed);
         Assert.NotNull(await store.EvictAsync(lapsed, Ct).AsTask().WaitAsync(TestTimeouts.Long));
         Assert.NotNull(await store.DeregisterAsync("staging", "billing", "b", Ct).AsTask().WaitAsync(TestTimeouts.Long));

@@ -13,11 +13,11 @@ internal sealed class WatchRecorder : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly List<WatchResponse> _messages = [];
     private readonly CancellationTokenSource _stop = new();
-    private readonly Func<RegistryServer> _nextServer;
+    private readonly Func<RegistryHost> _nextServer;
     private readonly Task _run;
     private long _revision;
 
-    public WatchRecorder(Func<RegistryServer> nextServer)
+    public WatchRecorder(Func<RegistryHost> nextServer)
     {
         _nextServer = nextServer;
         _run = Task.Run(RunAsync);

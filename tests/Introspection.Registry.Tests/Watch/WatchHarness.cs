@@ -42,7 +42,7 @@ internal sealed class WatchHarness : IAsyncDisposable
         Store.RegisterAsync("default", new InstanceRecord(app, id, "10.0.0.1", 5000, "0", new Dictionary<string, string>()), TimeSpan.FromSeconds(30), CancellationToken.None).AsTask();
 
     public static Task WaitForMessagesAsync(RecordingStreamWriter<WatchResponse> writer, int count) =>
-        TestTimeouts.PollAsync(() => writer.Messages.Count >= count, because: $"{count} watch messages");
+        Poll.UntilAsync(() => writer.Messages.Count >= count, because: $"{count} watch messages");
 
     public async ValueTask DisposeAsync()
     {

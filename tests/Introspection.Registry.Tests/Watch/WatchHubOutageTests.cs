@@ -23,9 +23,9 @@ public sealed class WatchHubOutageTests
         try
         {
             // The pump retries every second (fake time): tick until it failed a few times.
-            await TickUntilAsync(time, () => store.Calls >= 4);
+            await Poll.TickUntilAsync(time, TimeSpan.FromSeconds(1), () => store.Calls >= 4);
             store.Down = false;
-            await TickUntilAsync(time, () => logger.Collector.GetSnapshot().Any(r => r.Id.Id == 305));
+            await Poll.TickUntilAsync(time, TimeSpan.FromSeconds(1), () => logger.Collector.GetSnapshot().Any(r => r.Id.Id == 305));
         }
         finally
         {
@@ -40,16 +40,6 @@ public sealed class WatchHubOutageTests
         Assert.Contains(records, r => r.Id.Id == 305 && r.Level == LogLevel.Information);
     }
 
-    private static async Task TickUntilAsync(FakeTimeProvider time, Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TestTimeouts.Long;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out");
-            time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(20);
-        }
-    }
 
     private sealed class SwitchableStore(IRegistryStore inner) : DelegatingStore(inner)
     {

@@ -27,13 +27,13 @@ public sealed class WatchHubTests
             session.RunAsync(new WatchFilter("default", null, false), 0, a, stop.Token),
             session.RunAsync(new WatchFilter("default", new HashSet<string> { "orders" }, false), 0, b, stop.Token),
         };
-        await TestTimeouts.PollAsync(() => a.Messages.Count == 1 && b.Messages.Count == 1);
+        await Poll.UntilAsync(() => a.Messages.Count == 1 && b.Messages.Count == 1);
 
         // This node's pump finds the history it needed trimmed (e.g. it was cut off from a shared store).
         store.LoseHistory = true;
         var registered = await memory.RegisterAsync("default", new InstanceRecord("orders", "a", "10.0.0.1", 5000, "0", new Dictionary<string, string>()), TimeSpan.FromSeconds(30), CancellationToken.None);
 
-        await TestTimeouts.PollAsync(() => a.Messages.Count == 2 && b.Messages.Count == 2, because: "both watchers were reset");
+        await Poll.UntilAsync(() => a.Messages.Count == 2 && b.Messages.Count == 2, because: "both watchers were reset");
         foreach (var writer in new[] { a, b })
         {
             var reset = writer.Messages[1];
@@ -57,7 +57,7 @@ public sealed class WatchHubTests
         await hub.StartAsync(CancellationToken.None).WaitAsync(TestTimeouts.Long);
 
         var subscribe = hub.SubscribeAsync(new WatchFilter("default", null, false), CancellationToken.None).AsTask();
-        await TestTimeouts.PollAsync(() =>
+        await Poll.UntilAsync(() =>
         {
             time.Advance(TimeSpan.FromSeconds(1));
             return subscribe.IsCompleted;

@@ -18,7 +18,7 @@ public sealed class WatchSessionTests
         await harness.RegisterAsync("billing", "x");
         var removed = await harness.Store.DeregisterAsync("default", "orders", "a", CancellationToken.None);
 
-        await TestTimeouts.PollAsync(() => writer.Messages.SelectMany(m => m.Events).Count() >= 2);
+        await Poll.UntilAsync(() => writer.Messages.SelectMany(m => m.Events).Count() >= 2);
         var snapshot = writer.Messages[0];
         Assert.Equal(WatchResponseKind.Snapshot, snapshot.Kind);
         Assert.Equal(existing.Revision, snapshot.Revision);
@@ -102,10 +102,10 @@ public sealed class WatchSessionTests
         var first = await harness.RegisterAsync("orders", "a");
 
         // The session now waits out the window on the (fake) clock: more changes join the same message.
-        await TestTimeouts.PollAsync(() => harness.Time.TimersCreated >= 1, because: "the coalescing delay started");
+        await Poll.UntilAsync(() => harness.Time.TimersCreated >= 1, because: "the coalescing delay started");
         await harness.RegisterAsync("orders", "b");
         var last = await harness.RegisterAsync("billing", "c");
-        await TestTimeouts.PollAsync(() => harness.Hub.DispatchedRevision >= last.Revision, because: "the hub dispatched every change");
+        await Poll.UntilAsync(() => harness.Hub.DispatchedRevision >= last.Revision, because: "the hub dispatched every change");
         Assert.Single(writer.Messages);
 
         harness.Time.Advance(TimeSpan.FromMilliseconds(50));
@@ -139,7 +139,7 @@ public sealed class WatchSessionTests
         {
             await harness.RegisterAsync("orders", $"i{i}").WaitAsync(TestTimeouts.Short);
             var expected = i + 1;
-            await TestTimeouts.PollAsync(() => healthy.Messages.SelectMany(m => m.Events).Count() == expected, because: $"the healthy watcher saw event {expected}");
+            await Poll.UntilAsync(() => healthy.Messages.SelectMany(m => m.Events).Count() == expected, because: $"the healthy watcher saw event {expected}");
         }
 
         Assert.Equal(1, stuck.BlockedWrites);
@@ -149,7 +149,7 @@ public sealed class WatchSessionTests
         // The stuck one overflowed its 4-event queue; once it reads again it gets a reset snapshot.
         var current = await harness.Store.GetRevisionAsync(CancellationToken.None);
         stuck.Unblock();
-        await TestTimeouts.PollAsync(() => stuck.Messages.Any(m => m.Reset), because: "the stuck watcher got a reset snapshot");
+        await Poll.UntilAsync(() => stuck.Messages.Any(m => m.Reset), because: "the stuck watcher got a reset snapshot");
         var reset = stuck.Messages.Last(m => m.Reset);
         Assert.Equal(WatchResponseKind.Snapshot, reset.Kind);
         Assert.Equal(current, reset.Revision);
@@ -170,7 +170,7 @@ public sealed class WatchSessionTests
         await harness.RegisterAsync("billing", "x");
         await harness.Store.MapServicesAsync("default", "orders", ["shop.Orders"], CancellationToken.None);
         var last = await harness.RegisterAsync("orders", "a");
-        await TestTimeouts.PollAsync(() => withMappings.Messages.Count > 1 && withMappings.Messages[^1].Revision == last.Revision && withoutMappings.Messages.Count > 1 && withoutMappings.Messages[^1].Revision == last.Revision);
+        await Poll.UntilAsync(() => withMappings.Messages.Count > 1 && withMappings.Messages[^1].Revision == last.Revision && withoutMappings.Messages.Count > 1 && withoutMappings.Messages[^1].Revision == last.Revision);
 
         Assert.Equal([new ServiceMapping { Service = "pay.Billing", App = "billing" }], withMappings.Messages[0].ServiceMappings);
         Assert.Empty(withoutMappings.Messages[0].ServiceMappings);

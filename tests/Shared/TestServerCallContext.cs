@@ -1,8 +1,8 @@
 using Grpc.Core;
 
-namespace Introspection.Registry.Tests.Infrastructure;
+namespace Introspection.Testing;
 
-/// <summary>A minimal <see cref="ServerCallContext"/> for calling service methods and interceptors directly.</summary>
+/// <summary>A minimal <see cref="ServerCallContext"/> for calling gRPC service methods and interceptors directly.</summary>
 public sealed class TestServerCallContext(string method, CancellationToken cancellationToken = default) : ServerCallContext
 {
     protected override string MethodCore => method;

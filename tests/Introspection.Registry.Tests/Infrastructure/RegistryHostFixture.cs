@@ -1,13 +1,13 @@
 namespace Introspection.Registry.Tests.Infrastructure;
 
 /// <summary>One registry shared by the tests of a class (they must not depend on each other's state).</summary>
-public sealed class RegistryServerFixture : IAsyncLifetime
+public sealed class RegistryHostFixture : IAsyncLifetime
 {
-    private RegistryServer? _server;
+    private RegistryHost? _server;
 
-    public RegistryServer Server => _server ?? throw new InvalidOperationException("Not started.");
+    public RegistryHost Server => _server ?? throw new InvalidOperationException("Not started.");
 
-    public async Task InitializeAsync() => _server = await RegistryServer.StartAsync();
+    public async Task InitializeAsync() => _server = await RegistryHost.StartAsync();
 
     public async Task DisposeAsync()
     {

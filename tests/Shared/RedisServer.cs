@@ -3,13 +3,14 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Introspection.Registry.Tests.Redis;
+namespace Introspection.Testing;
 
 /// <summary>
 /// A real <c>redis-server</c> owned by the tests: loopback, a free port (never 6379), a temp dir, no
 /// RDB snapshots. <paramref name="durable"/> turns on the AOF with fsync on every write, so that
 /// <see cref="KillAsync"/> + <see cref="StartAgainAsync"/> behaves like a production Redis that
-/// crashed and came back with its data; otherwise a restart comes back empty.
+/// crashed and came back with its data; otherwise a restart comes back empty. The one launcher of the
+/// test projects and the benchmarks (tests/Shared/, linked into each).
 /// </summary>
 public sealed class RedisServer(bool durable, IReadOnlyList<string> extraArgs) : IAsyncDisposable
 {
@@ -20,24 +21,36 @@ public sealed class RedisServer(bool durable, IReadOnlyList<string> extraArgs) :
 
     public int Port { get; private set; }
 
+    /// <summary>The running server's process id (the benchmarks sample its CPU and memory).</summary>
+    public int Pid => _process?.Id ?? throw new InvalidOperationException("redis-server is not running.");
+
     /// <summary>The StackExchange.Redis configuration string for this server.</summary>
     public string Configuration => $"127.0.0.1:{Port}";
 
-    public static async Task<RedisServer> StartAsync(bool durable = false, params string[] extraArgs)
+    public static Task<RedisServer> StartAsync(bool durable = false, params string[] extraArgs) =>
+        StartAsync(durable, extraArgs, CancellationToken.None);
+
+    /// <summary>Starts a server; <paramref name="extraArgs"/> come last, so they override the defaults.</summary>
+    public static async Task<RedisServer> StartAsync(bool durable, IReadOnlyList<string> extraArgs, CancellationToken cancellationToken)
     {
         var server = new RedisServer(durable, extraArgs);
         for (var attempt = 1; ; attempt++)
         {
-            server.Port = FreePort();
+            server.Port = FreePort.Get();
             try
             {
-                await server.LaunchAsync();
+                await server.LaunchAsync(cancellationToken).ConfigureAwait(false);
                 return server;
             }
-            catch (Exception) when (attempt < 3)
+            catch (Exception) when (attempt < 3 && !cancellationToken.IsCancellationRequested)
             {
                 // Another process may have taken the port between probing and binding: try another.
-                await server.KillAsync();
+                await server.KillAsync().ConfigureAwait(false);
+            }
+            catch
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+                throw;
             }
         }
     }
@@ -57,17 +70,17 @@ public sealed class RedisServer(bool durable, IReadOnlyList<string> extraArgs) :
                 // Already gone.
             }
 
-            await process.WaitForExitAsync().WaitAsync(StartTimeout);
+            await process.WaitForExitAsync().WaitAsync(StartTimeout).ConfigureAwait(false);
             process.Dispose();
         }
     }
 
     /// <summary>Starts the server again on the same port and directory.</summary>
-    public Task StartAgainAsync() => LaunchAsync();
+    public Task StartAgainAsync() => LaunchAsync(CancellationToken.None);
 
     public async ValueTask DisposeAsync()
     {
-        await KillAsync();
+        await KillAsync().ConfigureAwait(false);
         try
         {
             Directory.Delete(_directory, recursive: true);
@@ -77,7 +90,7 @@ public sealed class RedisServer(bool durable, IReadOnlyList<string> extraArgs) :
         }
     }
 
-    private async Task LaunchAsync()
+    private async Task LaunchAsync(CancellationToken cancellationToken)
     {
         var info = new ProcessStartInfo(FindRedisServer())
         {
@@ -112,7 +125,7 @@ public sealed class RedisServer(bool durable, IReadOnlyList<string> extraArgs) :
         process.BeginErrorReadLine();
 
         var deadline = DateTime.UtcNow + StartTimeout;
-        while (!await PingAsync(Port))
+        while (!await PingAsync(Port, cancellationToken).ConfigureAwait(false))
         {
             if (process.HasExited || DateTime.UtcNow > deadline)
             {
@@ -125,7 +138,7 @@ public sealed class RedisServer(bool durable, IReadOnlyList<string> extraArgs) :
                 throw new InvalidOperationException($"redis-server on port {Port} did not answer PING: {log}");
             }
 
-            await Task.Delay(50);
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -134,40 +147,35 @@ public sealed class RedisServer(bool durable, IReadOnlyList<string> extraArgs) :
     {
         using var client = new TcpClient();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await client.ConnectAsync(IPAddress.Loopback, Port, cts.Token);
+        await client.ConnectAsync(IPAddress.Loopback, Port, cts.Token).ConfigureAwait(false);
         var stream = client.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(inline + "\r\n"), cts.Token);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(inline + "\r\n"), cts.Token).ConfigureAwait(false);
         var buffer = new byte[16 * 1024];
-        var read = await stream.ReadAsync(buffer, cts.Token);
+        var read = await stream.ReadAsync(buffer, cts.Token).ConfigureAwait(false);
         return Encoding.ASCII.GetString(buffer, 0, read);
     }
 
-    private static async Task<bool> PingAsync(int port)
+    private static async Task<bool> PingAsync(int port, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         try
         {
             using var client = new TcpClient();
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await client.ConnectAsync(IPAddress.Loopback, port, cts.Token);
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            cts.CancelAfter(TimeSpan.FromSeconds(2));
+            await client.ConnectAsync(IPAddress.Loopback, port, cts.Token).ConfigureAwait(false);
             var stream = client.GetStream();
-            await stream.WriteAsync("PING\r\n"u8.ToArray(), cts.Token);
+            await stream.WriteAsync("PING\r\n"u8.ToArray(), cts.Token).ConfigureAwait(false);
             var buffer = new byte[64];
-            var read = await stream.ReadAsync(buffer, cts.Token);
+            var read = await stream.ReadAsync(buffer, cts.Token).ConfigureAwait(false);
 
             // "-LOADING" while an AOF is replayed counts as not ready.
             return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
         }
-        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
+        catch (Exception ex) when ((ex is SocketException or IOException or OperationCanceledException) && !cancellationToken.IsCancellationRequested)
         {
             return false;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string FindRedisServer()
