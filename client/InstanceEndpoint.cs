@@ -1,3 +1,5 @@
+using Introspection.Protocol;
+
 namespace Introspection.Client;
 
 /// <summary>One instance that exposes a resolved service: where to call it and what the registry says about it.</summary>
@@ -7,8 +9,8 @@ public sealed class InstanceEndpoint : IEquatable<InstanceEndpoint>
     public InstanceEndpoint(string host, int port, string app, string instanceId, string revision, IReadOnlyDictionary<string, string>? labels = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(host);
-        ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
+        ArgumentOutOfRangeException.ThrowIfLessThan(port, WireContract.MinPort);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, WireContract.MaxPort);
         Host = host;
         Port = port;
         App = app ?? string.Empty;

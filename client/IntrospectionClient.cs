@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using Grpc.Core;
 using Introspection.Client.Internal;
+using Introspection.Protocol;
 using Introspection.Client.View;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -257,7 +258,7 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
         host = value[..colon].Trim('[', ']');
         return host.Length > 0
             && int.TryParse(value.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port)
-            && port is > 0 and <= 65535;
+            && port is >= WireContract.MinPort and <= WireContract.MaxPort;
     }
 
     private static string DefaultSnapshotPath(string @namespace)

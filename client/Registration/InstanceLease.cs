@@ -54,7 +54,7 @@ public sealed class InstanceLease : IAsyncDisposable
     /// cannot be reached now gets them after its next successful renewal (logged, not thrown). Namespace, app,
     /// instance id, host and port identify the registration and cannot change: delete and add again instead.
     /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="instance"/> names another endpoint.</exception>
+    /// <exception cref="ArgumentException"><paramref name="instance"/> names another endpoint, or breaks the wire contract.</exception>
     public async Task UpdateAsync(InstanceRegistration instance, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(instance);
@@ -67,6 +67,8 @@ public sealed class InstanceLease : IAsyncDisposable
         {
             throw new ArgumentException("Only Revision, Labels and Services of a registration can change.", nameof(instance));
         }
+
+        instance.Validate(nameof(instance));
 
         Volatile.Write(ref _instance, instance);
         if (Volatile.Read(ref _stopped) != 0)

@@ -61,17 +61,11 @@ public sealed class IntrospectionRegistrar : IAsyncDisposable
     /// registered. Returns at once; await <see cref="InstanceLease.Registered"/> (with a timeout) to know it is
     /// visible, and read <see cref="InstanceLease.Registries"/> for each registry's state.
     /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="instance"/> lacks an app, instance id or host, or has an invalid port.</exception>
+    /// <exception cref="ArgumentException"><paramref name="instance"/> breaks the wire contract (<see cref="Introspection.Protocol.WireContract"/>): the message names every field and limit.</exception>
     public InstanceLease AddEndpoint(InstanceRegistration instance)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        ArgumentException.ThrowIfNullOrWhiteSpace(instance.App, nameof(instance));
-        ArgumentException.ThrowIfNullOrWhiteSpace(instance.InstanceId, nameof(instance));
-        ArgumentException.ThrowIfNullOrWhiteSpace(instance.Host, nameof(instance));
-        if (instance.Port is < 1 or > 65535)
-        {
-            throw new ArgumentException($"Port {instance.Port} is outside 1-65535.", nameof(instance));
-        }
+        instance.Validate(nameof(instance));
 
         lock (_lock)
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using Introspection.Protocol;
 
 namespace Introspection.Provider.Internal;
 
@@ -14,7 +15,7 @@ internal static class InstanceAddress
         var parsed = listenAddresses.Select(TryParse).Where(a => a is not null).Select(a => a!.Value).ToList();
         var listen = options.Port is int wanted ? parsed.FirstOrDefault(a => a.Port == wanted) : parsed.FirstOrDefault();
         var port = options.Port ?? (parsed.Count > 0 ? listen.Port : 0);
-        if (port is < 1 or > 65535)
+        if (port is < WireContract.MinPort or > WireContract.MaxPort)
         {
             throw new InvalidOperationException(
                 $"Cannot tell which port to register: the server reports no listening address ({string.Join(", ", listenAddresses)}). Set {IntrospectionProviderOptions.SectionName}:Port.");
