@@ -141,6 +141,31 @@ public sealed class RegistryConnectionTests
     }
 
     [Fact]
+    public async Task IntrospectionClient_RegistryChannelHook_CarriesItsWatchAndLookups()
+    {
+        await using var registry = await RegistryHost.StartAsync();
+        var orders = TestMetadata.Create("orders", ("shop.Orders", "", ""));
+        await registry.RegisterAsync("orders", "o1", "10.0.1.1", 5001, orders.Revision, ["shop.Orders"]);
+        var fetcher = new FakeMetadataFetcher();
+        fetcher.Add(orders);
+        var counter = new CountingHandler();
+        await using var client = TestClients.Create(registry.Url, fetcher, o => o.RegistryChannel = new RegistryChannelOptions
+        {
+            WrapHandler = inner =>
+            {
+                counter.InnerHandler = inner;
+                return counter;
+            },
+        });
+
+        var endpoints = await client.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Short);
+
+        Assert.Equal(["o1"], endpoints.Select(e => e.InstanceId));
+        // The consumer's registry calls (LookupService, Watch) went through the hook, not a channel of its own.
+        Assert.True(counter.Requests >= 2, $"{counter.Requests} registry requests went through the hook");
+    }
+
+    [Fact]
     public async Task LookupServiceAsync_FirstNodeDown_AnsweredByTheSecond()
     {
         await using var registry = await RegistryHost.StartAsync();
