@@ -27,6 +27,9 @@ internal sealed partial class DiscoveryView
     // Everything below is guarded by _gate.
     private readonly Dictionary<string, AppState> _apps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _mappings = new(StringComparer.Ordinal);
+
+    // The (service, app) pairs of _mappings the registry no longer lists but empty protection keeps.
+    private readonly HashSet<(string Service, string App)> _keptMappings = [];
     private readonly Dictionary<string, ServiceLookup> _lookups = new(StringComparer.Ordinal);
     private readonly HashSet<string> _wantedApps = new(StringComparer.Ordinal);
     private readonly Dictionary<ServiceTarget, ViewTarget> _targets = [];
@@ -108,6 +111,7 @@ internal sealed partial class DiscoveryView
             foreach (var app in apps)
             {
                 mapped.Add(app);
+                _keptMappings.Remove((service, app));
                 AddWantedApp(app);
             }
         }
