@@ -95,7 +95,7 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
             timeProvider,
             _metrics,
             loggerFactory.CreateLogger<MetadataCache>());
-        _view = new DiscoveryView(_metadata, options.EmptyProtection, hasRegistry: _registry is not null, options.ResolveTimeout, timeProvider, _logger);
+        _view = new DiscoveryView(_metadata, options.EmptyProtection, hasRegistry: _registry is not null, options.ResolveTimeout, timeProvider, _logger, options.SnapshotGracePeriod);
         _publisher = new ResolutionPublisher(_view, timeProvider, options.ResolveTimeout, _logger, stopping);
         _metadata.Changed += OnViewChanged;
 

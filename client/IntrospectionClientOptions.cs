@@ -52,6 +52,16 @@ public sealed class IntrospectionClientOptions
     /// </summary>
     public string? SnapshotPath { get; set; }
 
+    /// <summary>
+    /// How long a first resolution that only the disk snapshot can answer waits for the registry before the
+    /// snapshot is served (the live view replaces it as soon as it arrives). A healthy registry answers within
+    /// milliseconds, so a fresh start still prefers the live view over an old file; a registry that accepts
+    /// connections and never answers is only declared failed at <see cref="RegistryCallTimeout"/>, as long as a
+    /// typical call deadline, so without this grace the first calls of a restarted client would fail.
+    /// <see cref="TimeSpan.Zero"/> serves the snapshot at once. Default: 1 second.
+    /// </summary>
+    public TimeSpan SnapshotGracePeriod { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Changes within this window are written to the snapshot file once. Default: 1 second.</summary>
     public TimeSpan SnapshotDebounce { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -10,6 +10,7 @@ namespace Introspection.Client.Tests.Functional;
 /// </summary>
 public sealed class ReliabilityTests : IAsyncLifetime
 {
+    private static readonly Protocol.Metadata.V1.MetadataInfo s_ordersV1 = TestMetadata.Create("orders", ("shop.Orders", "", "1"));
     private readonly List<IAsyncDisposable> _owned = [];
     private RegistryHost _registry = null!;
 
@@ -125,6 +126,69 @@ public sealed class ReliabilityTests : IAsyncLifetime
             await Task.Delay(300);
             await Poll.UntilAsync(() => Volatile.Read(ref resolves) > then + 20, "resolution continues");
         }
+    }
+
+    [Fact]
+    public async Task Call_ConsumerRestartedWhileTheRegistryHangs_IsServedFromTheSnapshotWithinItsDeadline()
+    {
+        var provider = Own(await TestProvider.StartAsync(_registry.Url, "p1"));
+        await provider.WaitRegisteredAsync(_registry);
+        var snapshot = TestClients.NewSnapshotPath();
+        await using (var first = await TestConsumer.StartAsync(_registry.Url, configure: o => o.SnapshotPath = snapshot))
+        {
+            await first.CallAsync();
+            await Poll.UntilAsync(() => File.Exists(snapshot), "the snapshot is written");
+        }
+
+        // The registry accepts connections and never answers: nothing fails before the registry call timeout.
+        using var hung = new HungRegistry();
+        var registryCallTimeout = TimeSpan.FromSeconds(5);
+        var restarted = Own(await TestConsumer.StartAsync(hung.Url, configure: o =>
+        {
+            o.SnapshotPath = snapshot;
+            o.RegistryCallTimeout = registryCallTimeout;
+            o.ResolveTimeout = TimeSpan.FromSeconds(10);
+        }));
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var reply = await restarted.Greeter.SayHelloAsync(new Greeter.Contracts.HelloRequest { Name = "test" }, deadline: DateTime.UtcNow.AddSeconds(5)).ResponseAsync.WaitAsync(TestTimeouts.Call);
+        var elapsed = started.Elapsed;
+
+        Assert.Equal("p1", reply.Instance);
+        Assert.True(hung.Accepted > 0, "the client did connect to the hung registry");
+        // Served after the snapshot grace (1 s by default), well before the registry call timeout.
+        Assert.True(elapsed < registryCallTimeout - TimeSpan.FromSeconds(2), $"answered after {elapsed}");
+    }
+
+    [Fact]
+    public async Task ResolveAsync_ClientRestartedWhileTheRegistryHangs_AnswersFromTheSnapshotAfterTheGrace()
+    {
+        await _registry.RegisterAsync("orders", "o1", "10.0.0.1", 5001, s_ordersV1.Revision, ["shop.Orders"]);
+        var fetcher = new FakeMetadataFetcher();
+        fetcher.Add(s_ordersV1);
+        var snapshot = TestClients.NewSnapshotPath();
+        await using (var first = TestClients.Create(_registry.Url, fetcher, o => o.SnapshotPath = snapshot))
+        {
+            Assert.Single(await first.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Call));
+            await Poll.UntilAsync(() => File.Exists(snapshot), "the snapshot is written");
+        }
+
+        using var hung = new HungRegistry();
+        await using var restarted = TestClients.Create(hung.Url, new FakeMetadataFetcher(), o =>
+        {
+            o.SnapshotPath = snapshot;
+            o.RegistryCallTimeout = TimeSpan.FromSeconds(5);
+            o.ResolveTimeout = TimeSpan.FromSeconds(10);
+            o.SnapshotGracePeriod = TimeSpan.FromMilliseconds(500);
+        });
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var endpoints = await restarted.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Call);
+        var elapsed = started.Elapsed;
+
+        Assert.Equal("o1", Assert.Single(endpoints).InstanceId);
+        Assert.True(elapsed >= TimeSpan.FromMilliseconds(450), $"answered after {elapsed}: the live view was not given its grace");
+        Assert.True(elapsed < TimeSpan.FromSeconds(2.5), $"answered after {elapsed}");
     }
 
     private T Own<T>(T disposable)

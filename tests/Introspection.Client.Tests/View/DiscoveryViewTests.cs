@@ -25,8 +25,8 @@ public sealed class DiscoveryViewTests
 
     public DiscoveryViewTests() => _metadata.Add(s_ordersV1);
 
-    private DiscoveryView CreateView(bool emptyProtection = true, bool hasRegistry = true) =>
-        new(_metadata, emptyProtection, hasRegistry, ResolveTimeout, _time, NullLogger.Instance);
+    private DiscoveryView CreateView(bool emptyProtection = true, bool hasRegistry = true, TimeSpan? snapshotGrace = null) =>
+        new(_metadata, emptyProtection, hasRegistry, ResolveTimeout, _time, NullLogger.Instance, snapshotGrace);
 
     private static ViewTarget Track(DiscoveryView view, ServiceTarget target) => view.GetOrAddTarget(target, pinned: null, out _);
 
@@ -370,6 +370,54 @@ public sealed class DiscoveryViewTests
 
         Assert.NotNull(view.Recompute());
         Assert.Equal(["o2"], target.Current!.Endpoints.Select(e => e.InstanceId));
+    }
+
+    [Fact]
+    public void Recompute_AppFromDiskWhileTheRegistryHangs_PublishesTheDiskDataAfterTheGrace()
+    {
+        // A registry that accepts connections and never answers fails nothing before its call timeout (5 s by
+        // default); the grace bounds how long the disk data waits for it.
+        var view = CreateView(snapshotGrace: TimeSpan.FromSeconds(1));
+        view.LoadFromDisk(DiskSnapshot());
+        var target = Track(view, new ServiceTarget("shop.Orders"));
+        Assert.Null(view.Recompute());
+
+        _time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.Null(view.Recompute());
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.NotNull(view.Recompute());
+        Assert.Equal(["o1"], target.Current!.Endpoints.Select(e => e.InstanceId));
+
+        // The live view replaces it when it arrives.
+        view.Apply(s_orders, Snapshot(1, [Instance("orders", "o2", s_ordersV1.Revision, "10.0.0.2")], ("shop.Orders", "orders")));
+        Assert.NotNull(view.Recompute());
+        Assert.Equal(["o2"], target.Current.Endpoints.Select(e => e.InstanceId));
+    }
+
+    [Fact]
+    public void Recompute_AppFromDiskGraceFlagSetByTheTimer_Publishes()
+    {
+        var view = CreateView(snapshotGrace: TimeSpan.FromSeconds(1));
+        view.LoadFromDisk(DiskSnapshot());
+        var target = Track(view, new ServiceTarget("shop.Orders"));
+        Assert.Null(view.Recompute());
+
+        target.DiskGraceElapsed = true;
+
+        Assert.NotNull(view.Recompute());
+        Assert.Equal(["o1"], target.Current!.Endpoints.Select(e => e.InstanceId));
+    }
+
+    [Fact]
+    public void Recompute_ZeroSnapshotGrace_PublishesTheDiskDataAtOnce()
+    {
+        var view = CreateView(snapshotGrace: TimeSpan.Zero);
+        view.LoadFromDisk(DiskSnapshot());
+        var target = Track(view, new ServiceTarget("shop.Orders"));
+
+        Assert.NotNull(view.Recompute());
+        Assert.Equal(["o1"], target.Current!.Endpoints.Select(e => e.InstanceId));
     }
 
     [Fact]
