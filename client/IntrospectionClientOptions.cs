@@ -128,6 +128,25 @@ public sealed class IntrospectionClientOptions
     /// </summary>
     public bool ApplyDefaultServiceConfig { get; set; } = true;
 
+    /// <summary>
+    /// HTTP/2 keep-alive: after this long without a frame from a provider while calls are in flight, a ping is sent
+    /// on the connection (the <c>SocketsHttpHandler</c> of <c>AddGrpcClient</c> clients with an
+    /// <c>introspect:///</c> address, unless the application set its own keep-alive). A hung provider (stopped,
+    /// deadlocked, a link that died without a reset) is then noticed within this delay plus
+    /// <see cref="ProviderKeepAlivePingTimeout"/>, instead of every call on it waiting out its deadline.
+    /// <see cref="Timeout.InfiniteTimeSpan"/> turns pings off. Default: 10 seconds — below typical call deadlines
+    /// (so the retry policy still has time to move a call) and far above a busy provider's response gaps, at the
+    /// cost of a few bytes per connection every 10 s.
+    /// </summary>
+    public TimeSpan ProviderKeepAlivePingDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a keep-alive ping to a provider may go unanswered before the connection is closed and its calls
+    /// fail with UNAVAILABLE (retried on another instance). Default: 5 seconds — a healthy process answers a ping
+    /// from its I/O thread in milliseconds, so 5 s rides out GC pauses and loaded hosts without false alarms.
+    /// </summary>
+    public TimeSpan ProviderKeepAlivePingTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Attempts (first call included) of the default retry policy for UNAVAILABLE. Default: 5.</summary>
     public int DefaultRetryMaxAttempts { get; set; } = 5;
 }

@@ -128,6 +128,16 @@ internal sealed partial class DiscoveryView
             }
         }
 
+        if (_suspended.Count > 0 && endpoints.Count > 1)
+        {
+            var now = _timeProvider.GetUtcNow();
+            var routable = endpoints.Where(e => !_suspended.TryGetValue((e.Host, e.Port), out var until) || until <= now).ToList();
+            if (routable.Count > 0)
+            {
+                endpoints = routable;
+            }
+        }
+
         var timedOut = IsTimedOut(state);
         if (endpoints.Count > 0)
         {

@@ -37,6 +37,9 @@ internal sealed partial class DiscoveryView
     private TaskCompletionSource _wantedAppsChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _mappingsComplete;
     private bool _hasDiskData;
+
+    // Provider endpoints whose connection died under calls (keep-alive unanswered), until when they are not routed to.
+    private readonly Dictionary<(string Host, int Port), DateTimeOffset> _suspended = [];
     private string? _registryFailure;
 
     /// <param name="metadata">Where instance metadata comes from.</param>
@@ -85,6 +88,31 @@ internal sealed partial class DiscoveryView
             }
 
             return added;
+        }
+    }
+
+    /// <summary>
+    /// Stops routing to <paramref name="host"/>:<paramref name="port"/> for <paramref name="duration"/> (its
+    /// connection died under calls). Returns false when it was already suspended. A target whose every endpoint is
+    /// suspended still gets them all: a hung instance is better than none, and the registry decides who is gone.
+    /// </summary>
+    public bool SuspendEndpoint(string host, int port, TimeSpan duration)
+    {
+        lock (_gate)
+        {
+            var now = _timeProvider.GetUtcNow();
+            if (_suspended.TryGetValue((host, port), out var until) && until > now)
+            {
+                return false;
+            }
+
+            foreach (var expired in _suspended.Where(p => p.Value <= now).Select(p => p.Key).ToArray())
+            {
+                _suspended.Remove(expired);
+            }
+
+            _suspended[(host, port)] = AddSaturated(now, duration);
+            return true;
         }
     }
 

@@ -191,6 +191,98 @@ public sealed class ReliabilityTests : IAsyncLifetime
         Assert.True(elapsed < TimeSpan.FromSeconds(2.5), $"answered after {elapsed}");
     }
 
+    [Fact]
+    public async Task Calls_ProviderHangsUnderLoad_KeepAliveMovesCallsToTheOtherWithinTheBound()
+    {
+        // Short pings keep the test short; the lease is long, so only the pings can get the client off the hung
+        // provider within the test (its lease would lapse only after 30 s).
+        var pingDelay = TimeSpan.FromSeconds(1);
+        var pingTimeout = TimeSpan.FromSeconds(1);
+        // SocketsHttpHandler checks its keep-alive timers about once a second: allow two of those ticks and scheduling.
+        var bound = pingDelay + pingTimeout + TimeSpan.FromSeconds(2.5);
+        using var healthy = await ProcessProvider.StartAsync(_registry, "healthy", TimeSpan.FromSeconds(30));
+        using var hung = await ProcessProvider.StartAsync(_registry, "hung", TimeSpan.FromSeconds(30));
+        try
+        {
+            var consumer = Own(await TestConsumer.StartAsync(_registry.Url, configure: o =>
+            {
+                o.ProviderKeepAlivePingDelay = pingDelay;
+                o.ProviderKeepAlivePingTimeout = pingTimeout;
+            }));
+            await Poll.UntilAsync(async () => (await consumer.Client.ResolveAsync("greet.Greeter")).Count == 2, "both providers are resolved");
+
+            var calls = new List<(DateTime Start, TimeSpan Took, string? Instance, StatusCode Status)>();
+            using var stop = new CancellationTokenSource();
+            var callers = Enumerable.Range(0, 20).Select(_ => Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    var start = DateTime.UtcNow;
+                    string? instance = null;
+                    var status = StatusCode.OK;
+                    try
+                    {
+                        var reply = await consumer.Greeter.SayHelloAsync(new Greeter.Contracts.HelloRequest { Name = "load" }, deadline: start.AddSeconds(10));
+                        instance = reply.Instance;
+                    }
+                    catch (RpcException ex)
+                    {
+                        status = ex.StatusCode;
+                    }
+
+                    lock (calls)
+                    {
+                        calls.Add((start, DateTime.UtcNow - start, instance, status));
+                    }
+
+                    await Task.Delay(5);
+                }
+            })).ToArray();
+            await Poll.UntilAsync(() =>
+            {
+                lock (calls)
+                {
+                    return calls.Any(c => c.Instance == "greeter/hung") && calls.Any(c => c.Instance == "greeter/healthy");
+                }
+            }, "both providers serve calls");
+
+            hung.Freeze();
+            var frozenAt = DateTime.UtcNow;
+            await Task.Delay(bound + TimeSpan.FromSeconds(3));
+            stop.Cancel();
+            hung.Thaw();
+            await Task.WhenAll(callers).WaitAsync(TestTimeouts.Long);
+
+            (DateTime Start, TimeSpan Took, string? Instance, StatusCode Status)[] all;
+            lock (calls)
+            {
+                all = calls.Where(c => c.Start >= frozenAt - TimeSpan.FromSeconds(1)).ToArray();
+            }
+
+            var late = TimeSpan.FromSeconds(1);
+            var failed = all.Count(c => c.Status != StatusCode.OK);
+            var slow = all.Count(c => c.Status == StatusCode.OK && c.Took > late);
+            var afterBound = all.Where(c => c.Start >= frozenAt + bound).ToArray();
+            var summary = $"{all.Length} calls from 1 s before the freeze: {failed} failed, {slow} later than {late.TotalSeconds} s " +
+                $"(max {all.Max(c => c.Took).TotalSeconds:0.00} s); {afterBound.Length} started after the bound of {bound.TotalSeconds} s: " +
+                $"{afterBound.Count(c => c.Status != StatusCode.OK || c.Instance != "greeter/healthy" || c.Took > late)} not answered promptly by the healthy provider";
+            Console.WriteLine(summary);
+
+            Assert.True(afterBound.Length > 100, summary);
+            // In-flight calls on the hung provider fail at the ping timeout before any header: retried elsewhere.
+            Assert.True(failed == 0, summary);
+            Assert.All(afterBound, c => Assert.True(c.Status == StatusCode.OK && c.Instance == "greeter/healthy" && c.Took <= late, summary));
+            // Late calls are the ones caught on the hung connection when it froze (one per caller), each released
+            // within the bound; the endpoint is then suspended, so no retry or new call goes back to it.
+            Assert.True(slow <= 20, summary);
+            Assert.True(all.Max(c => c.Took) <= bound, summary);
+        }
+        finally
+        {
+            hung.Thaw();
+        }
+    }
+
     private T Own<T>(T disposable)
         where T : IAsyncDisposable
     {

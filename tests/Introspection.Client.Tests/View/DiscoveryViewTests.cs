@@ -535,6 +535,30 @@ public sealed class DiscoveryViewTests
     }
 
     [Fact]
+    public void SuspendEndpoint_AnUnresponsiveProvider_IsNotRoutedToUntilTheSuspensionEnds()
+    {
+        var view = CreateView();
+        var target = Track(view, new ServiceTarget("shop.Orders", app: "orders"));
+        view.Apply(s_orders, Snapshot(1, [Instance("orders", "o1", s_ordersV1.Revision, "10.0.0.1"), Instance("orders", "o2", s_ordersV1.Revision, "10.0.0.2")]));
+        view.Recompute();
+
+        Assert.True(view.SuspendEndpoint("10.0.0.1", 5000, TimeSpan.FromSeconds(30)));
+        Assert.False(view.SuspendEndpoint("10.0.0.1", 5000, TimeSpan.FromSeconds(30)));
+        view.Recompute();
+        Assert.Equal(["o2"], target.Current!.Endpoints.Select(e => e.InstanceId));
+
+        // Every endpoint suspended: all are routed to (a hung instance is better than none).
+        view.SuspendEndpoint("10.0.0.2", 5000, TimeSpan.FromSeconds(30));
+        view.Recompute();
+        Assert.Equal(["o1", "o2"], target.Current.Endpoints.Select(e => e.InstanceId));
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+        view.SuspendEndpoint("10.0.0.2", 5000, TimeSpan.FromSeconds(30));
+        view.Recompute();
+        Assert.Equal(["o1"], target.Current.Endpoints.Select(e => e.InstanceId));
+    }
+
+    [Fact]
     public void CaptureInto_WritesRoutableAppsAndMappings_AndNamesTheirMetadata()
     {
         var view = CreateView();
