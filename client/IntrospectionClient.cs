@@ -36,6 +36,8 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
     private readonly ServiceLookupLoop? _lookups;
     private readonly ViewSnapshotPersistence? _snapshot;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly TimeProvider _timeProvider;
+    private readonly List<ITimer> _suspensionTimers = [];
 
     private int _started;
     private int _disposed;
@@ -66,6 +68,7 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
         }
 
         _options = options;
+        _timeProvider = timeProvider;
 
         // Every part logs through the client's category, as before the split: log filters keep working.
         _logger = loggerFactory.CreateLogger<IntrospectionClient>();
@@ -96,7 +99,7 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
             timeProvider,
             _metrics,
             loggerFactory.CreateLogger<MetadataCache>());
-        _view = new DiscoveryView(_metadata, options.EmptyProtection, hasRegistry: _registry is not null, options.ResolveTimeout, timeProvider, _logger);
+        _view = new DiscoveryView(_metadata, options.EmptyProtection, hasRegistry: _registry is not null, options.ResolveTimeout, timeProvider, _logger, options.SnapshotGracePeriod);
         _publisher = new ResolutionPublisher(_view, timeProvider, options.ResolveTimeout, _logger, stopping);
         _metadata.Changed += OnViewChanged;
 
@@ -176,6 +179,39 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
 
     /// <summary>Asks for the view to be re-evaluated (the gRPC resolver calls this when the channel asks for a refresh).</summary>
     public void Refresh() => _publisher.RequestRecompute();
+
+    /// <summary>
+    /// A provider's connection died under calls (HTTP/2 keep-alive unanswered): stop routing to it for a while. A
+    /// stopped process still accepts TCP connections, so the balancer alone would reconnect and route to it again.
+    /// </summary>
+    internal void ReportUnresponsive(string host, int port)
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
+        var suspension = SuspensionOf(_options);
+        if (_view.SuspendEndpoint(host, port, suspension))
+        {
+            Log.EndpointSuspended(_logger, host, port, suspension.TotalSeconds);
+            _publisher.RequestRecompute();
+
+            // Recompute when it ends, or the endpoint would only come back with the next registry event.
+            var timer = BackgroundWork.CreateTimer(_timeProvider, static s => ((ResolutionPublisher)s!).RequestRecompute(), _publisher, suspension, Timeout.InfiniteTimeSpan);
+            lock (_suspensionTimers)
+            {
+                _suspensionTimers.Add(timer);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Long enough that a hung provider is not tried again at once (each try costs a ping cycle of latency), short
+    /// enough that a provider that was only paused (a long GC, a VM migration) gets traffic back soon.
+    /// </summary>
+    internal static TimeSpan SuspensionOf(IntrospectionClientOptions options) =>
+        TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, 2 * (options.ProviderKeepAlivePingDelay + options.ProviderKeepAlivePingTimeout).Ticks));
 
     private static IReadOnlyList<InstanceEndpoint> Unwrap(ServiceResolution resolution) =>
         resolution.Status.StatusCode == StatusCode.OK ? resolution.Endpoints : throw IntrospectionErrors.ToException(resolution);
@@ -280,6 +316,14 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
         }
 
         _stopping.Cancel();
+        lock (_suspensionTimers)
+        {
+            foreach (var timer in _suspensionTimers)
+            {
+                timer.Dispose();
+            }
+        }
+
         _publisher.Stop();
         List<Task> background = [_publisher.Completion];
         if (_watch is not null)

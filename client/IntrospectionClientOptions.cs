@@ -52,6 +52,16 @@ public sealed class IntrospectionClientOptions
     /// </summary>
     public string? SnapshotPath { get; set; }
 
+    /// <summary>
+    /// How long a first resolution that only the disk snapshot can answer waits for the registry before the
+    /// snapshot is served (the live view replaces it as soon as it arrives). A healthy registry answers within
+    /// milliseconds, so a fresh start still prefers the live view over an old file; a registry that accepts
+    /// connections and never answers is only declared failed at <see cref="RegistryCallTimeout"/>, as long as a
+    /// typical call deadline, so without this grace the first calls of a restarted client would fail.
+    /// <see cref="TimeSpan.Zero"/> serves the snapshot at once. Default: 1 second.
+    /// </summary>
+    public TimeSpan SnapshotGracePeriod { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Changes within this window are written to the snapshot file once. Default: 1 second.</summary>
     public TimeSpan SnapshotDebounce { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -117,6 +127,25 @@ public sealed class IntrospectionClientOptions
     /// service config (round_robin and a retry policy for UNAVAILABLE) when they configure none. Default: <c>true</c>.
     /// </summary>
     public bool ApplyDefaultServiceConfig { get; set; } = true;
+
+    /// <summary>
+    /// HTTP/2 keep-alive: after this long without a frame from a provider while calls are in flight, a ping is sent
+    /// on the connection (the <c>SocketsHttpHandler</c> of <c>AddGrpcClient</c> clients with an
+    /// <c>introspect:///</c> address, unless the application set its own keep-alive). A hung provider (stopped,
+    /// deadlocked, a link that died without a reset) is then noticed within this delay plus
+    /// <see cref="ProviderKeepAlivePingTimeout"/>, instead of every call on it waiting out its deadline.
+    /// <see cref="Timeout.InfiniteTimeSpan"/> turns pings off. Default: 10 seconds — below typical call deadlines
+    /// (so the retry policy still has time to move a call) and far above a busy provider's response gaps, at the
+    /// cost of a few bytes per connection every 10 s.
+    /// </summary>
+    public TimeSpan ProviderKeepAlivePingDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a keep-alive ping to a provider may go unanswered before the connection is closed and its calls
+    /// fail with UNAVAILABLE (retried on another instance). Default: 5 seconds — a healthy process answers a ping
+    /// from its I/O thread in milliseconds, so 5 s rides out GC pauses and loaded hosts without false alarms.
+    /// </summary>
+    public TimeSpan ProviderKeepAlivePingTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Attempts (first call included) of the default retry policy for UNAVAILABLE. Default: 5.</summary>
     public int DefaultRetryMaxAttempts { get; set; } = 5;

@@ -45,6 +45,7 @@ public static class IntrospectionClientServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IntrospectionClientHostedService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ResolverFactory, IntrospectionResolverFactory>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<GrpcClientFactoryOptions>, IntrospectionGrpcClientConfigurator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<Http.HttpClientFactoryOptions>, IntrospectionProviderHandlerConfigurator>());
         return services;
     }
 }

@@ -74,6 +74,17 @@ internal sealed class IntrospectionClientOptionsValidator : IValidateOptions<Int
         Positive(options.RegistryRetryInitialBackoff, nameof(options.RegistryRetryInitialBackoff));
         Positive(options.RegistryRetryMaxBackoff, nameof(options.RegistryRetryMaxBackoff));
         Positive(options.RegistryKeepAlive, nameof(options.RegistryKeepAlive));
+        if (options.ProviderKeepAlivePingDelay != Timeout.InfiniteTimeSpan)
+        {
+            Positive(options.ProviderKeepAlivePingDelay, nameof(options.ProviderKeepAlivePingDelay));
+            Positive(options.ProviderKeepAlivePingTimeout, nameof(options.ProviderKeepAlivePingTimeout));
+        }
+
+        if (options.SnapshotGracePeriod < TimeSpan.Zero)
+        {
+            errors.Add($"{Prefix}SnapshotGracePeriod: {options.SnapshotGracePeriod} must not be negative.");
+        }
+
         if (options.RegistryMaxReceiveMessageSize < 4 * 1024 * 1024)
         {
             errors.Add($"{Prefix}RegistryMaxReceiveMessageSize: {options.RegistryMaxReceiveMessageSize} is below the minimum of 4 MiB (4194304 bytes, grpc-dotnet's default).");

@@ -71,6 +71,24 @@ internal sealed partial class ResolutionPublisher
                     (this, state),
                     _resolveTimeout,
                     Timeout.InfiniteTimeSpan);
+
+                // The view publishes disk data once its grace is over, but only when asked to recompute: without a
+                // timer, a target waiting on a hung registry would only be answered at the registry call timeout.
+                var grace = _view.SnapshotGrace;
+                if (_view.HasDiskData && grace >= TimeSpan.Zero && grace < _resolveTimeout)
+                {
+                    state.GraceTimer = BackgroundWork.CreateTimer(
+                        _timeProvider,
+                        static s =>
+                        {
+                            var (publisher, targetState) = ((ResolutionPublisher, TargetState))s!;
+                            targetState.View.DiskGraceElapsed = true;
+                            publisher.RequestRecompute();
+                        },
+                        (this, state),
+                        grace,
+                        Timeout.InfiniteTimeSpan);
+                }
             }
 
             _targets[target] = state;
@@ -101,6 +119,7 @@ internal sealed partial class ResolutionPublisher
         foreach (var target in _targets.Values)
         {
             target.Timer?.Dispose();
+            target.GraceTimer?.Dispose();
         }
     }
 

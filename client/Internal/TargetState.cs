@@ -15,6 +15,9 @@ internal sealed class TargetState(ViewTarget view)
     /// <summary>Fires at the resolve timeout; null for a pinned target.</summary>
     public ITimer? Timer { get; set; }
 
+    /// <summary>Fires at the end of the disk snapshot's grace; null when there is no disk data or no grace.</summary>
+    public ITimer? GraceTimer { get; set; }
+
     public TaskCompletionSource<ServiceResolution> FirstResult { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Guarded by the publisher's lock.</summary>

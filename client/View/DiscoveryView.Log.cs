@@ -18,5 +18,13 @@ internal sealed partial class DiscoveryView
         [LoggerMessage(EventId = 131, EventName = "EmptyProtectionReleased", Level = LogLevel.Information,
             Message = "Empty protection released: app '{App}' has {InstanceCount} registered instances again.")]
         public static partial void EmptyProtectionReleased(ILogger logger, string app, int instanceCount);
+
+        [LoggerMessage(EventId = 132, EventName = "EmptyProtectionKeptMapping", Level = LogLevel.Warning,
+            Message = "Empty protection: the registry no longer maps service '{Service}' to app '{App}'; keeping the mapping while the app has {InstanceCount} instances routed to.")]
+        public static partial void EmptyProtectionKeptMapping(ILogger logger, string service, string app, int instanceCount);
+
+        [LoggerMessage(EventId = 133, EventName = "EmptyProtectionMappingReleased", Level = LogLevel.Information,
+            Message = "Empty protection released the mapping of service '{Service}' to app '{App}': {Reason}.")]
+        public static partial void EmptyProtectionMappingReleased(ILogger logger, string service, string app, string reason);
     }
 }

@@ -46,6 +46,8 @@ internal sealed partial class DiscoveryView
 
     private bool IsTimedOut(ViewTarget target) => target.TimedOut || _timeProvider.GetUtcNow() >= target.Deadline;
 
+    private bool IsDiskGraceOver(ViewTarget target) => target.DiskGraceElapsed || _timeProvider.GetUtcNow() >= target.DiskDeadline;
+
     /// <summary>
     /// Computes a target's endpoints (under the gate). Publishable means "settled": nothing the answer depends on
     /// is still loading, or the answer already has endpoints, or the resolve timeout passed. An instance whose
@@ -92,10 +94,12 @@ internal sealed partial class DiscoveryView
                 continue;
             }
 
-            if (appState.FromDisk && _registryFailure is null && _hasRegistry)
+            if (appState.FromDisk && _registryFailure is null && _hasRegistry && !IsDiskGraceOver(state))
             {
-                // Not published on disk data alone while the registry may still answer; still computed, so a
-                // timeout or a registry failure publishes it at once.
+                // Not published on disk data alone while the registry may still answer (the file may be old); still
+                // computed, so a registry failure or the end of the grace publishes it at once. The grace is short
+                // because a registry that accepts connections and never answers is only declared failed at its call
+                // timeout, which is as long as a typical call deadline: a healthy registry answers well within it.
                 pending = true;
             }
 
@@ -121,6 +125,16 @@ internal sealed partial class DiscoveryView
                 {
                     endpoints.Add(new InstanceEndpoint(instance.Host, port, name, instance.InstanceId, instance.Revision, instance.Labels));
                 }
+            }
+        }
+
+        if (_suspended.Count > 0 && endpoints.Count > 1)
+        {
+            var now = _timeProvider.GetUtcNow();
+            var routable = endpoints.Where(e => !_suspended.TryGetValue((e.Host, e.Port), out var until) || until <= now).ToList();
+            if (routable.Count > 0)
+            {
+                endpoints = routable;
             }
         }
 

@@ -106,10 +106,30 @@ internal sealed partial class DiscoveryView
             UpdateEffective(state);
         }
 
+        List<(string Service, string App)>? previous = null;
+        foreach (var (service, apps) in _mappings)
+        {
+            foreach (var app in apps)
+            {
+                (previous ??= []).Add((service, app));
+            }
+        }
+
         _mappings.Clear();
         foreach (var mapping in response.ServiceMappings)
         {
             AddMapping(mapping.Service, mapping.App);
+        }
+
+        if (previous is not null)
+        {
+            foreach (var (service, app) in previous)
+            {
+                if (!_mappings.TryGetValue(service, out var apps) || !apps.Contains(app))
+                {
+                    DropMapping(service, app);
+                }
+            }
         }
 
         _mappingsComplete = true;
@@ -118,12 +138,15 @@ internal sealed partial class DiscoveryView
             lookup.Resolved = true;
             lookup.Failure = null;
         }
+
+        ReleaseKeptMappings();
     }
 
     /// <summary>Under the gate. Instances of apps the stream does not serve (a whole-namespace watch) are skipped.</summary>
     private void ApplyDelta(IReadOnlySet<string> streamApps, WatchResponse response)
     {
         HashSet<AppState>? touched = null;
+        List<(string Service, string App)>? deletedMappings = null;
         foreach (var change in response.Events)
         {
             switch (change.Type)
@@ -154,15 +177,7 @@ internal sealed partial class DiscoveryView
                     AddMapping(mapping.Service, mapping.App);
                     break;
                 case WatchEventType.MappingDelete when change.Mapping is { } mapping:
-                    if (_mappings.TryGetValue(mapping.Service, out var apps))
-                    {
-                        apps.Remove(mapping.App);
-                        if (apps.Count == 0)
-                        {
-                            _mappings.Remove(mapping.Service);
-                        }
-                    }
-
+                    (deletedMappings ??= []).Add((mapping.Service, mapping.App));
                     break;
             }
         }
@@ -173,6 +188,93 @@ internal sealed partial class DiscoveryView
             {
                 UpdateEffective(state);
             }
+        }
+
+        // After the instances: whether a deleted mapping is kept depends on the app's list after this message.
+        if (deletedMappings is not null)
+        {
+            foreach (var (service, app) in deletedMappings)
+            {
+                DropMapping(service, app);
+            }
+        }
+
+        ReleaseKeptMappings();
+    }
+
+    /// <summary>
+    /// Under the gate, after the registry stopped mapping <paramref name="service"/> to <paramref name="app"/> (a
+    /// snapshot without the pair, or a MAPPING_DELETE). With empty protection the pair is kept while the app still
+    /// has instances routed to (registered, or kept by empty protection): a registry restarted empty lists an
+    /// instance (Register) before its mapping (MapService), and without the mapping the kept instances would be
+    /// unreachable. Keeping a stale pair is safe: a mapping only says which apps to look at, the instances' own
+    /// metadata decides whether they expose the service, so an app that really stopped providing it yields no
+    /// endpoint for it either way.
+    /// </summary>
+    private void DropMapping(string service, string app)
+    {
+        if (_emptyProtection && _apps.TryGetValue(app, out var state) && state.Effective.Count > 0)
+        {
+            if (!_mappings.TryGetValue(service, out var kept))
+            {
+                _mappings[service] = kept = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            kept.Add(app);
+            if (_keptMappings.Add((service, app)))
+            {
+                Log.EmptyProtectionKeptMapping(_logger, service, app, state.Effective.Count);
+            }
+
+            return;
+        }
+
+        RemoveMapping(service, app);
+    }
+
+    /// <summary>Under the gate.</summary>
+    private void RemoveMapping(string service, string app)
+    {
+        _keptMappings.Remove((service, app));
+        if (_mappings.TryGetValue(service, out var apps))
+        {
+            apps.Remove(app);
+            if (apps.Count == 0)
+            {
+                _mappings.Remove(service);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Under the gate, after a Watch message: a kept mapping whose app has no instance routed to any more (the
+    /// registry lists none and empty protection holds none, e.g. a list read from disk) protects nothing and goes.
+    /// </summary>
+    private void ReleaseKeptMappings()
+    {
+        if (_keptMappings.Count == 0)
+        {
+            return;
+        }
+
+        List<(string Service, string App)>? released = null;
+        foreach (var pair in _keptMappings)
+        {
+            if (!_apps.TryGetValue(pair.App, out var state) || state.Effective.Count == 0)
+            {
+                (released ??= []).Add(pair);
+            }
+        }
+
+        if (released is null)
+        {
+            return;
+        }
+
+        foreach (var (service, app) in released)
+        {
+            RemoveMapping(service, app);
+            Log.EmptyProtectionMappingReleased(_logger, service, app, "the app has no instance any more");
         }
     }
 
@@ -185,6 +287,11 @@ internal sealed partial class DiscoveryView
         }
 
         apps.Add(app);
+        if (_keptMappings.Remove((service, app)))
+        {
+            Log.EmptyProtectionMappingReleased(_logger, service, app, "the registry maps it again");
+        }
+
         if (_lookups.ContainsKey(service))
         {
             AddWantedApp(app);

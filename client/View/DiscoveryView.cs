@@ -23,15 +23,23 @@ internal sealed partial class DiscoveryView
     private readonly bool _emptyProtection;
     private readonly bool _hasRegistry;
     private readonly TimeSpan _resolveTimeout;
+    private readonly TimeSpan _snapshotGrace;
 
     // Everything below is guarded by _gate.
     private readonly Dictionary<string, AppState> _apps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _mappings = new(StringComparer.Ordinal);
+
+    // The (service, app) pairs of _mappings the registry no longer lists but empty protection keeps.
+    private readonly HashSet<(string Service, string App)> _keptMappings = [];
     private readonly Dictionary<string, ServiceLookup> _lookups = new(StringComparer.Ordinal);
     private readonly HashSet<string> _wantedApps = new(StringComparer.Ordinal);
     private readonly Dictionary<ServiceTarget, ViewTarget> _targets = [];
     private TaskCompletionSource _wantedAppsChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _mappingsComplete;
+    private bool _hasDiskData;
+
+    // Provider endpoints whose connection died under calls (keep-alive unanswered), until when they are not routed to.
+    private readonly Dictionary<(string Host, int Port), DateTimeOffset> _suspended = [];
     private string? _registryFailure;
 
     /// <param name="metadata">Where instance metadata comes from.</param>
@@ -40,8 +48,13 @@ internal sealed partial class DiscoveryView
     /// <param name="resolveTimeout">How long a new target's first answer may wait to be complete.</param>
     /// <param name="timeProvider">The clock the resolve timeout is measured on.</param>
     /// <param name="logger">Receives empty-protection and unknown-message events.</param>
-    public DiscoveryView(IMetadataLookup metadata, bool emptyProtection, bool hasRegistry, TimeSpan resolveTimeout, TimeProvider timeProvider, ILogger logger)
+    /// <param name="snapshotGrace">
+    /// How long a new target's first answer waits for the registry when disk data could answer it; null: until the
+    /// registry answers, fails, or the resolve timeout passes.
+    /// </param>
+    public DiscoveryView(IMetadataLookup metadata, bool emptyProtection, bool hasRegistry, TimeSpan resolveTimeout, TimeProvider timeProvider, ILogger logger, TimeSpan? snapshotGrace = null)
     {
+        _snapshotGrace = snapshotGrace ?? Timeout.InfiniteTimeSpan;
         _metadata = metadata;
         _emptyProtection = emptyProtection;
         _hasRegistry = hasRegistry;
@@ -64,10 +77,10 @@ internal sealed partial class DiscoveryView
                 return existing;
             }
 
-            // Saturated: a timeout too large to add to the clock means "never" rather than an exception.
             var now = _timeProvider.GetUtcNow();
+            // Saturated: a timeout too large to add to the clock means "never" rather than an exception.
             var deadline = _resolveTimeout >= DateTimeOffset.MaxValue - now ? DateTimeOffset.MaxValue : now + _resolveTimeout;
-            var added = new ViewTarget(target, pinned, deadline);
+            var added = new ViewTarget(target, pinned, deadline, AddSaturated(now, _snapshotGrace));
             _targets.Add(target, added);
             if (pinned is null)
             {
@@ -75,6 +88,31 @@ internal sealed partial class DiscoveryView
             }
 
             return added;
+        }
+    }
+
+    /// <summary>
+    /// Stops routing to <paramref name="host"/>:<paramref name="port"/> for <paramref name="duration"/> (its
+    /// connection died under calls). Returns false when it was already suspended. A target whose every endpoint is
+    /// suspended still gets them all: a hung instance is better than none, and the registry decides who is gone.
+    /// </summary>
+    public bool SuspendEndpoint(string host, int port, TimeSpan duration)
+    {
+        lock (_gate)
+        {
+            var now = _timeProvider.GetUtcNow();
+            if (_suspended.TryGetValue((host, port), out var until) && until > now)
+            {
+                return false;
+            }
+
+            foreach (var expired in _suspended.Where(p => p.Value <= now).Select(p => p.Key).ToArray())
+            {
+                _suspended.Remove(expired);
+            }
+
+            _suspended[(host, port)] = AddSaturated(now, duration);
+            return true;
         }
     }
 
@@ -108,6 +146,7 @@ internal sealed partial class DiscoveryView
             foreach (var app in apps)
             {
                 mapped.Add(app);
+                _keptMappings.Remove((service, app));
                 AddWantedApp(app);
             }
         }
@@ -141,6 +180,21 @@ internal sealed partial class DiscoveryView
         }
     }
 
+    /// <summary>True once a disk snapshot added apps: new targets may then be answered from disk after the grace.</summary>
+    public bool HasDiskData
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _hasDiskData;
+            }
+        }
+    }
+
+    /// <summary>The grace given to disk data (infinite: none; disk data waits for the registry or the resolve timeout).</summary>
+    public TimeSpan SnapshotGrace => _snapshotGrace;
+
     /// <summary>Adds the apps and mappings of a disk snapshot; returns how many instances it held.</summary>
     public int LoadFromDisk(ViewSnapshot snapshot)
     {
@@ -166,6 +220,7 @@ internal sealed partial class DiscoveryView
                 }
 
                 _apps[app.App] = state;
+                _hasDiskData = true;
                 UpdateEffective(state);
 
                 // Empty protection guards against a registry that suddenly lost a list it was serving to this
@@ -266,6 +321,10 @@ internal sealed partial class DiscoveryView
             return _mappings.TryGetValue(service, out var apps) ? apps.Order(StringComparer.Ordinal).ToArray() : [];
         }
     }
+
+    /// <summary>Saturated: a grace too large to add to the clock, or infinite, means "never" rather than an exception.</summary>
+    private static DateTimeOffset AddSaturated(DateTimeOffset now, TimeSpan span) =>
+        span < TimeSpan.Zero || span >= DateTimeOffset.MaxValue - now ? DateTimeOffset.MaxValue : now + span;
 
     private ServiceLookup GetLookup(string service)
     {

@@ -4,7 +4,7 @@ namespace Introspection.Client.View;
 /// One resolved target as the view sees it: what it answered last and whether it may answer now. Who listens
 /// to it is the publisher's business (<see cref="Internal.TargetState"/>).
 /// </summary>
-internal sealed class ViewTarget(ServiceTarget target, IReadOnlyList<InstanceEndpoint>? pinned, DateTimeOffset deadline)
+internal sealed class ViewTarget(ServiceTarget target, IReadOnlyList<InstanceEndpoint>? pinned, DateTimeOffset deadline, DateTimeOffset diskDeadline)
 {
     public ServiceTarget Target { get; } = target;
 
@@ -13,6 +13,15 @@ internal sealed class ViewTarget(ServiceTarget target, IReadOnlyList<InstanceEnd
 
     /// <summary>When <see cref="IntrospectionClientOptions.ResolveTimeout"/> passes: from then on whatever there is is published.</summary>
     public DateTimeOffset Deadline { get; } = deadline;
+
+    /// <summary>
+    /// When <see cref="IntrospectionClientOptions.SnapshotGracePeriod"/> passes: from then on an answer that only disk
+    /// data can give is published, without waiting for a registry that may hang until its call timeout.
+    /// </summary>
+    public DateTimeOffset DiskDeadline { get; } = diskDeadline;
+
+    /// <summary>Set by the publisher's grace timer at <see cref="DiskDeadline"/>, so a timer that fires a tick early still publishes.</summary>
+    public volatile bool DiskGraceElapsed;
 
     /// <summary>The last published resolution (null until the first one is settled). Read without the lock by the resolve fast path.</summary>
     public volatile ServiceResolution? Current;

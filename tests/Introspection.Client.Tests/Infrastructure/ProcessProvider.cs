@@ -72,6 +72,12 @@ public sealed class ProcessProvider : IDisposable
         return provider;
     }
 
+    /// <summary>Freezes the process (SIGSTOP): its sockets stay open and connectable, nothing answers.</summary>
+    public void Freeze() => Signal("STOP");
+
+    /// <summary>Resumes a frozen process (SIGCONT).</summary>
+    public void Thaw() => Signal("CONT");
+
     public void Kill()
     {
         _process.Kill(entireProcessTree: true);
@@ -82,10 +88,24 @@ public sealed class ProcessProvider : IDisposable
     {
         if (!_process.HasExited)
         {
+            // A frozen process is thawed first, so nothing is left stopped even if the kill below were refused.
+            Thaw();
             Kill();
         }
 
         _process.Dispose();
+    }
+
+    private void Signal(string signal)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        using var kill = Process.Start(new ProcessStartInfo("kill", $"-{signal} {_process.Id}") { UseShellExecute = false })
+            ?? throw new InvalidOperationException("could not run kill");
+        kill.WaitForExit(10_000);
     }
 
     private static string LocateSampleProvider()

@@ -3,6 +3,7 @@ using Introspection.Client.Internal;
 using Introspection.Client.Tests.Infrastructure;
 using Introspection.Client.View;
 using Introspection.Protocol.Metadata.V1;
+using Introspection.Protocol.Registry.V1;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using static Introspection.Client.Tests.View.WatchMessages;
@@ -24,8 +25,8 @@ public sealed class DiscoveryViewTests
 
     public DiscoveryViewTests() => _metadata.Add(s_ordersV1);
 
-    private DiscoveryView CreateView(bool emptyProtection = true, bool hasRegistry = true) =>
-        new(_metadata, emptyProtection, hasRegistry, ResolveTimeout, _time, NullLogger.Instance);
+    private DiscoveryView CreateView(bool emptyProtection = true, bool hasRegistry = true, TimeSpan? snapshotGrace = null) =>
+        new(_metadata, emptyProtection, hasRegistry, ResolveTimeout, _time, NullLogger.Instance, snapshotGrace);
 
     private static ViewTarget Track(DiscoveryView view, ServiceTarget target) => view.GetOrAddTarget(target, pinned: null, out _);
 
@@ -372,6 +373,54 @@ public sealed class DiscoveryViewTests
     }
 
     [Fact]
+    public void Recompute_AppFromDiskWhileTheRegistryHangs_PublishesTheDiskDataAfterTheGrace()
+    {
+        // A registry that accepts connections and never answers fails nothing before its call timeout (5 s by
+        // default); the grace bounds how long the disk data waits for it.
+        var view = CreateView(snapshotGrace: TimeSpan.FromSeconds(1));
+        view.LoadFromDisk(DiskSnapshot());
+        var target = Track(view, new ServiceTarget("shop.Orders"));
+        Assert.Null(view.Recompute());
+
+        _time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.Null(view.Recompute());
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.NotNull(view.Recompute());
+        Assert.Equal(["o1"], target.Current!.Endpoints.Select(e => e.InstanceId));
+
+        // The live view replaces it when it arrives.
+        view.Apply(s_orders, Snapshot(1, [Instance("orders", "o2", s_ordersV1.Revision, "10.0.0.2")], ("shop.Orders", "orders")));
+        Assert.NotNull(view.Recompute());
+        Assert.Equal(["o2"], target.Current.Endpoints.Select(e => e.InstanceId));
+    }
+
+    [Fact]
+    public void Recompute_AppFromDiskGraceFlagSetByTheTimer_Publishes()
+    {
+        var view = CreateView(snapshotGrace: TimeSpan.FromSeconds(1));
+        view.LoadFromDisk(DiskSnapshot());
+        var target = Track(view, new ServiceTarget("shop.Orders"));
+        Assert.Null(view.Recompute());
+
+        target.DiskGraceElapsed = true;
+
+        Assert.NotNull(view.Recompute());
+        Assert.Equal(["o1"], target.Current!.Endpoints.Select(e => e.InstanceId));
+    }
+
+    [Fact]
+    public void Recompute_ZeroSnapshotGrace_PublishesTheDiskDataAtOnce()
+    {
+        var view = CreateView(snapshotGrace: TimeSpan.Zero);
+        view.LoadFromDisk(DiskSnapshot());
+        var target = Track(view, new ServiceTarget("shop.Orders"));
+
+        Assert.NotNull(view.Recompute());
+        Assert.Equal(["o1"], target.Current!.Endpoints.Select(e => e.InstanceId));
+    }
+
+    [Fact]
     public void Recompute_AppFromDiskAndTheRegistryUnreachable_PublishesTheDiskData()
     {
         var view = CreateView();
@@ -423,6 +472,93 @@ public sealed class DiscoveryViewTests
     }
 
     [Fact]
+    public void Apply_ResetSnapshotWithoutTheMappingOfAProtectedApp_KeepsTheServiceResolvable()
+    {
+        // A registry restarted empty: its first snapshot lists neither the instances nor the mapping, then each
+        // provider registers (instance back) before it maps its services (mapping back).
+        var view = CreateView(emptyProtection: true);
+        var target = Track(view, new ServiceTarget("shop.Orders"));
+        view.Apply(s_orders, Snapshot(1, [Instance("orders", "o1", s_ordersV1.Revision)], ("shop.Orders", "orders")));
+        view.Recompute();
+        Assert.Equal(["o1"], target.Current!.Endpoints.Select(e => e.InstanceId));
+
+        view.Apply(s_orders, Reset(Snapshot(1, [])));
+        view.Recompute();
+        Assert.Equal(["o1"], target.Current.Endpoints.Select(e => e.InstanceId));
+        Assert.Equal(["orders"], view.GetMappedApps("shop.Orders"));
+
+        view.Apply(s_orders, Delta(2, Put(Instance("orders", "o1", s_ordersV1.Revision))));
+        view.Recompute();
+        Assert.Equal(["o1"], target.Current.Endpoints.Select(e => e.InstanceId));
+        Assert.Equal(StatusCode.OK, target.Current.Status.StatusCode);
+
+        view.Apply(s_orders, Delta(3, MappingPut("shop.Orders", "orders"), Put(Instance("orders", "o2", s_ordersV1.Revision, "10.0.0.2"))));
+        view.Recompute();
+        Assert.Equal(["o1", "o2"], target.Current.Endpoints.Select(e => e.InstanceId));
+    }
+
+    [Fact]
+    public void Apply_MappingDeleteOfAnAppWithInstances_EmptyProtectionKeepsItUntilTheAppHasNone()
+    {
+        var view = CreateView(emptyProtection: true);
+        var target = Track(view, new ServiceTarget("shop.Orders"));
+        view.LoadFromDisk(DiskSnapshot());
+        view.RegistryUnreachable("Unavailable: connection refused");
+        view.Recompute();
+        Assert.Equal(["o1"], target.Current!.Endpoints.Select(e => e.InstanceId));
+
+        // The disk list is routed to, so its mapping is kept when the registry drops it...
+        view.Apply(s_orders, Delta(2, MappingDelete("shop.Orders", "orders")));
+        Assert.Equal(["orders"], view.GetMappedApps("shop.Orders"));
+
+        // ...until the registry says the app is empty: a disk list is not empty-protected, nothing is left to route
+        // to, and the mapping goes with it.
+        view.Apply(s_orders, Snapshot(3, []));
+        view.Recompute();
+        Assert.Empty(view.GetMappedApps("shop.Orders"));
+        Assert.Equal(StatusCode.Unavailable, target.Current.Status.StatusCode);
+    }
+
+    [Fact]
+    public void Apply_SnapshotWithoutAMapping_WithoutEmptyProtectionTheMappingGoes()
+    {
+        var view = CreateView(emptyProtection: false);
+        var target = Track(view, new ServiceTarget("shop.Orders"));
+        view.Apply(s_orders, Snapshot(1, [Instance("orders", "o1", s_ordersV1.Revision)], ("shop.Orders", "orders")));
+        view.Recompute();
+
+        view.Apply(s_orders, Snapshot(2, [Instance("orders", "o1", s_ordersV1.Revision)]));
+        view.Recompute();
+
+        Assert.Empty(view.GetMappedApps("shop.Orders"));
+        Assert.Equal(StatusCode.Unavailable, target.Current!.Status.StatusCode);
+    }
+
+    [Fact]
+    public void SuspendEndpoint_AnUnresponsiveProvider_IsNotRoutedToUntilTheSuspensionEnds()
+    {
+        var view = CreateView();
+        var target = Track(view, new ServiceTarget("shop.Orders", app: "orders"));
+        view.Apply(s_orders, Snapshot(1, [Instance("orders", "o1", s_ordersV1.Revision, "10.0.0.1"), Instance("orders", "o2", s_ordersV1.Revision, "10.0.0.2")]));
+        view.Recompute();
+
+        Assert.True(view.SuspendEndpoint("10.0.0.1", 5000, TimeSpan.FromSeconds(30)));
+        Assert.False(view.SuspendEndpoint("10.0.0.1", 5000, TimeSpan.FromSeconds(30)));
+        view.Recompute();
+        Assert.Equal(["o2"], target.Current!.Endpoints.Select(e => e.InstanceId));
+
+        // Every endpoint suspended: all are routed to (a hung instance is better than none).
+        view.SuspendEndpoint("10.0.0.2", 5000, TimeSpan.FromSeconds(30));
+        view.Recompute();
+        Assert.Equal(["o1", "o2"], target.Current.Endpoints.Select(e => e.InstanceId));
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+        view.SuspendEndpoint("10.0.0.2", 5000, TimeSpan.FromSeconds(30));
+        view.Recompute();
+        Assert.Equal(["o1"], target.Current.Endpoints.Select(e => e.InstanceId));
+    }
+
+    [Fact]
     public void CaptureInto_WritesRoutableAppsAndMappings_AndNamesTheirMetadata()
     {
         var view = CreateView();
@@ -449,6 +585,12 @@ public sealed class DiscoveryViewTests
         Assert.False(view.TryCompleteLookup("shop.Orders"));
         view.Apply(s_orders, Delta(2));
         Assert.True(view.TryCompleteLookup("shop.Orders"));
+    }
+
+    private static WatchResponse Reset(WatchResponse snapshot)
+    {
+        snapshot.Reset = true;
+        return snapshot;
     }
 
     private static ViewSnapshot DiskSnapshot()
