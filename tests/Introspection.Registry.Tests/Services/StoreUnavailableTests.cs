@@ -5,6 +5,7 @@ using Introspection.Registry.Leases;
 using Introspection.Registry.Services;
 using Introspection.Registry.Tests.Infrastructure;
 using Introspection.Registry.Watch;
+using Introspection.Wire;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -32,7 +33,9 @@ public sealed class StoreUnavailableTests
             metrics,
             new TestLifetime(),
             NullLogger<RegistryService>.Instance,
-            new LeaseExtensions());
+            new LeaseExtensions(),
+            new WireErrorLog(NullLogger<WireErrorLog>.Instance, time),
+            new RenewalOutageLog(NullLogger<RenewalOutageLog>.Instance));
     }
 
     [Fact]
