@@ -1,7 +1,8 @@
 using Google.Protobuf;
 using Grpc.Core;
+using Xunit;
 
-namespace Introspection.Registry.Tests.Wire;
+namespace Introspection.Testing;
 
 /// <summary>The malformed request bodies of the black-box run, each with the status it must answer.</summary>
 public static class MalformedFrames
