@@ -30,6 +30,9 @@ public static partial class RegistryApplication
     /// </summary>
     public const int DefaultMaxStreamsPerConnection = 4096;
 
+    /// <summary>The log level setting of grpc-dotnet's per-call category.</summary>
+    private const string GrpcCallHandlerLogLevelKey = "Logging:LogLevel:Grpc.AspNetCore.Server.ServerCallHandler";
+
     /// <summary>The address used when nothing configures one.</summary>
     public const string DefaultUrl = "http://127.0.0.1:5300";
 
@@ -52,6 +55,10 @@ public static partial class RegistryApplication
                 ["Urls"] = DefaultUrl,
                 ["Kestrel:EndpointDefaults:Protocols"] = "Http2",
                 ["Kestrel:Limits:Http2:MaxStreamsPerConnection"] = DefaultMaxStreamsPerConnection.ToString(CultureInfo.InvariantCulture),
+                // grpc-dotnet logs every unreadable request message at Information with its exception
+                // (ErrorReadingMessage): a stack trace per malformed request. The registry logs those
+                // itself, rate-limited (EventId 120); warnings and errors of the category still show.
+                [GrpcCallHandlerLogLevelKey] = "Warning",
             },
         });
 

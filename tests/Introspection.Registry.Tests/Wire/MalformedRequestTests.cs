@@ -123,6 +123,24 @@ public sealed class MalformedRequestTests : IAsyncLifetime
         Assert.Contains(RegisterPath, line.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Register_MalformedAtInformationLevel_NoStackTraceFromGrpc()
+    {
+        // The host's own default: grpc-dotnet's per-call category at Warning, so its Information line
+        // with the exception (one per unreadable message) does not appear even when Default is Information.
+        await using var registry = await RegistryHost.StartAsync("--Logging:LogLevel:Default=Information");
+        using var raw = new RawGrpcClient(registry.Address);
+        for (var i = 0; i < 50; i++)
+        {
+            await raw.CallAsync(RegisterPath, RawGrpcClient.Frame(MalformedFrames.Payloads["zero tag"]));
+        }
+
+        var records = registry.LogCollector.GetSnapshot();
+        Assert.All(records, r => Assert.True(r.Exception is null, $"{r.Level} {r.Category} {r.Id}: {r.Message}"));
+        Assert.DoesNotContain(records, r => r.Category == "Grpc.AspNetCore.Server.ServerCallHandler");
+        Assert.Single(records, r => r.Id.Id == 120);
+    }
+
     private void AssertNoStackTraces()
     {
         var records = _registry.LogCollector.GetSnapshot();
