@@ -93,7 +93,7 @@ public sealed class StoreUnavailableTests
         Assert.DoesNotContain(serviceLog.Collector.GetSnapshot(), r => r.Level >= LogLevel.Warning);
     }
 
-    private static RegistryService NewService(IRegistryStore store, RenewalOutageLog outage, ILogger<RegistryService>? logger = null)
+    internal static RegistryService NewService(IRegistryStore store, RenewalOutageLog outage, ILogger<RegistryService>? logger = null)
     {
         var options = TestServices.Options();
         var metrics = TestServices.Metrics();
@@ -154,7 +154,7 @@ public sealed class StoreUnavailableTests
         }
     }
 
-    private sealed class ServerStreamWriterAdapter<T>(RecordingStreamWriter<T> inner) : IServerStreamWriter<T>
+    internal sealed class ServerStreamWriterAdapter<T>(RecordingStreamWriter<T> inner) : IServerStreamWriter<T>
     {
         public WriteOptions? WriteOptions { get; set; }
 
