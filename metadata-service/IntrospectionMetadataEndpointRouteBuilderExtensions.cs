@@ -1,4 +1,5 @@
 using Introspection.Provider.Internal;
+using Introspection.Wire;
 using Microsoft.AspNetCore.Routing;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -29,6 +30,7 @@ public static class IntrospectionMetadataEndpointRouteBuilderExtensions
         }
 
         HealthEndpointDataSource.Map(endpoints);
-        return endpoints.MapGrpcService<MetadataGrpcService>();
+        // Malformed requests answer a clear status and are logged rate-limited (shared/Wire).
+        return WireGuard.Protect(endpoints.MapGrpcService<MetadataGrpcService>());
     }
 }

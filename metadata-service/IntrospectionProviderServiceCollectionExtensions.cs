@@ -52,6 +52,7 @@ public static class IntrospectionProviderServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ProviderMetrics>();
+        services.TryAddSingleton<Introspection.Wire.WireErrorLog>();
         services.TryAddSingleton<ProviderMetadata>();
         services.TryAddSingleton<IProviderMetadata>(sp => sp.GetRequiredService<ProviderMetadata>());
         services.TryAddSingleton<ProviderDrain>();

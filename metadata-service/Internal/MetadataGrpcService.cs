@@ -5,6 +5,7 @@ using Introspection.Protocol.Metadata.V1;
 namespace Introspection.Provider.Internal;
 
 /// <summary>Serves the instance's metadata by revision.</summary>
+[BindServiceMethod(typeof(MetadataGrpcServiceBinding), nameof(MetadataGrpcServiceBinding.BindService))]
 internal sealed class MetadataGrpcService : MetadataService.MetadataServiceBase
 {
     private const int MaxEchoedLength = 80;

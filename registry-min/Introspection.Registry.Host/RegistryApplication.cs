@@ -1,3 +1,5 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration.Memory;
 
 namespace Introspection.Registry;
@@ -18,6 +20,18 @@ public static partial class RegistryApplication
 {
     /// <summary>The section the registry read before it moved under <c>Introspection:Registry</c>.</summary>
     private const string LegacySectionName = "Registry";
+
+    /// <summary>
+    /// The default of <c>Kestrel:Limits:Http2:MaxStreamsPerConnection</c> (Kestrel's own is 100). Clients
+    /// multiplex every Watch and KeepAlive stream of a process on one connection and hold them open; at
+    /// 100 the 101st waits for a free slot, i.e. hangs. The cost of an open stream is its state and the
+    /// watcher behind it, not buffered bodies: unread request data is capped per connection by
+    /// Kestrel's connection window, whatever the stream count.
+    /// </summary>
+    public const int DefaultMaxStreamsPerConnection = 4096;
+
+    /// <summary>The log level setting of grpc-dotnet's per-call category.</summary>
+    private const string GrpcCallHandlerLogLevelKey = "Logging:LogLevel:Grpc.AspNetCore.Server.ServerCallHandler";
 
     /// <summary>The address used when nothing configures one.</summary>
     public const string DefaultUrl = "http://127.0.0.1:5300";
@@ -40,8 +54,20 @@ public static partial class RegistryApplication
             {
                 ["Urls"] = DefaultUrl,
                 ["Kestrel:EndpointDefaults:Protocols"] = "Http2",
+                ["Kestrel:Limits:Http2:MaxStreamsPerConnection"] = DefaultMaxStreamsPerConnection.ToString(CultureInfo.InvariantCulture),
+                // grpc-dotnet logs every unreadable request message at Information with its exception
+                // (ErrorReadingMessage): a stack trace per malformed request. The registry logs those
+                // itself, rate-limited (EventId 120); warnings and errors of the category still show.
+                [GrpcCallHandlerLogLevelKey] = "Warning",
             },
         });
+
+        // Kestrel itself reads only Endpoints, EndpointDefaults and Certificates from its section
+        // (KestrelConfigurationLoader); its Limits are options set in code, so
+        // --Kestrel:Limits:Http2:MaxStreamsPerConnection=... was silently ignored. Bound here, so every
+        // Kestrel:Limits key works as Kestrel users expect, the registry's defaults above included.
+        var configuration = builder.Configuration;
+        builder.Services.AddOptions<KestrelServerOptions>().Configure(o => configuration.GetSection("Kestrel:Limits").Bind(o.Limits));
 
         builder.Services.AddIntrospectionRegistry();
         // Registered always, loaded only when Introspection:Registry:Store=redis resolves it.

@@ -1,4 +1,5 @@
 using Introspection.Registry.Services;
+using Introspection.Wire;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -9,7 +10,9 @@ public static class RegistryEndpointRouteBuilderExtensions
     public static IEndpointRouteBuilder MapIntrospectionRegistry(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapGrpcService<RegistryService>();
+        // Malformed requests answer INVALID_ARGUMENT/INTERNAL/RESOURCE_EXHAUSTED, logged rate-limited
+        // (shared/Wire); RegistryServiceBinding does the protobuf half.
+        WireGuard.Protect(endpoints.MapGrpcService<RegistryService>());
         endpoints.MapGrpcHealthChecksService();
         endpoints.MapGrpcReflectionService();
         return endpoints;

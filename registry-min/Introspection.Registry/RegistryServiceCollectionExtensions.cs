@@ -6,6 +6,7 @@ using Introspection.Registry.Services;
 using Introspection.Registry.Stores;
 using Introspection.Registry.Stores.Memory;
 using Introspection.Registry.Watch;
+using Introspection.Wire;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -79,6 +80,8 @@ public static class RegistryServiceCollectionExtensions
         services.TryAddSingleton<LeaseSweeper>();
         services.TryAddSingleton<WatchHub>();
         services.TryAddSingleton<WatchSession>();
+        services.TryAddSingleton<WireErrorLog>();
+        services.TryAddSingleton<RenewalOutageLog>();
         services.AddHostedService(static sp => sp.GetRequiredService<WatchHub>());
         services.AddHostedService(static sp => sp.GetRequiredService<LeaseSweeper>());
 

@@ -35,6 +35,9 @@ public sealed class ProviderHost : IAsyncDisposable
 
     public int Port => Address.Port;
 
+    /// <summary>Every log record the provider wrote (Warning and up, Introspection.* from Debug).</summary>
+    public FakeLogCollector LogCollector => _logs.Collector;
+
     /// <summary>The provider's own log records (categories <c>Introspection.*</c>, from Debug up), in the order they were written.</summary>
     public IReadOnlyList<FakeLogRecord> Logs => _logs.Collector.IntrospectionRecords();
 

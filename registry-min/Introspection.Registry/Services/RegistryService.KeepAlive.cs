@@ -2,6 +2,7 @@ using Grpc.Core;
 using Introspection.Protocol.Registry.V1;
 using Introspection.Registry.Internal;
 using Introspection.Registry.Stores;
+using Introspection.Wire;
 
 namespace Introspection.Registry.Services;
 
@@ -15,15 +16,42 @@ internal sealed partial class RegistryService
         {
             // Answered strictly in order, one response per request: the caller matches them up
             // by position as well as by lease id. Errors are per response; the stream stays open.
-            while (await requestStream.MoveNext(cancellationToken).ConfigureAwait(false))
+            while (true)
             {
-                var response = await RenewAsync(requestStream.Current, cancellationToken).ConfigureAwait(false);
+                KeepAliveResponse response;
+                try
+                {
+                    if (!await requestStream.MoveNext(cancellationToken).ConfigureAwait(false))
+                    {
+                        break;
+                    }
+
+                    response = await RenewAsync(requestStream.Current, cancellationToken).ConfigureAwait(false);
+                }
+                catch (MalformedMessageException ex) when (ex.StatusCode == StatusCode.InvalidArgument)
+                {
+                    // A protobuf parse failure inside an intact frame: grpc-dotnet consumed the frame,
+                    // so the next one can still be read. Ending the stream would leave every other
+                    // lease renewed on it unrenewed until the provider reconnects. Broken framing
+                    // (other codes) leaves no next frame to find and ends the call.
+                    WireFailureScope.Current?.Clear();
+                    _wireErrors.Report(context.Method, ex);
+                    response = Fail(new KeepAliveResponse(), StatusCode.InvalidArgument, ex.Status.Detail);
+                }
+
                 await responseStream.WriteAsync(response, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The caller closed the stream, or the registry is stopping (answered below).
+        }
+        catch (IOException ex) when (!_lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // The client reset the stream or dropped the connection (normal when a provider stops):
+            // nobody is left to answer, and a client going away is not a registry failure.
+            Log.KeepAliveClientGone(_logger, context.Peer, ex.Message);
+            return;
         }
 
         ThrowIfStopping(context);
@@ -57,6 +85,7 @@ internal sealed partial class RegistryService
                 return Fail(response, StatusCode.NotFound, $"Lease {request.LeaseId} is unknown or expired in namespace '{ns}': register again.");
             }
 
+            _renewalOutage.Succeeded();
             // The instance's own keep-alive works (again): probe extensions start over.
             _extensions.Reset(request.LeaseId);
             response.TtlMs = (long)result.Remaining.TotalMilliseconds;
@@ -64,7 +93,7 @@ internal sealed partial class RegistryService
         }
         catch (RegistryStoreUnavailableException ex)
         {
-            Log.StoreUnavailable(_logger, ex);
+            _renewalOutage.Failed(ex);
             return Fail(response, StatusCode.Unavailable, "The registry store is unavailable: retry.");
         }
     }

@@ -13,7 +13,7 @@ internal sealed partial class RegistryService
         [LoggerMessage(EventId = 102, EventName = "RenewalNotFound", Level = LogLevel.Debug, Message = "Renewal of unknown lease {LeaseId} in namespace '{Namespace}'.")]
         public static partial void RenewalNotFound(ILogger logger, string @namespace, long leaseId);
 
-        [LoggerMessage(EventId = 103, EventName = "KeepAliveStoreUnavailable", Level = LogLevel.Warning, Message = "A renewal failed: the store is unavailable.")]
-        public static partial void StoreUnavailable(ILogger logger, Exception exception);
+        [LoggerMessage(EventId = 106, EventName = "KeepAliveClientGone", Level = LogLevel.Debug, Message = "KeepAlive stream from {Peer} ended by the client: {Reason}")]
+        public static partial void KeepAliveClientGone(ILogger logger, string peer, string reason);
     }
 }

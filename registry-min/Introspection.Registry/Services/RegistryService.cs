@@ -4,6 +4,7 @@ using Introspection.Registry.Internal;
 using Introspection.Registry.Leases;
 using Introspection.Registry.Stores;
 using Introspection.Registry.Watch;
+using Introspection.Wire;
 
 namespace Introspection.Registry.Services;
 
@@ -11,6 +12,7 @@ namespace Introspection.Registry.Services;
 /// The <c>introspection.registry.v1.Registry</c> gRPC service: validates, canonicalises and hands
 /// each call to the store. Store outages become UNAVAILABLE in <see cref="StoreUnavailableInterceptor"/>.
 /// </summary>
+[BindServiceMethod(typeof(RegistryServiceBinding), nameof(RegistryServiceBinding.BindService))]
 internal sealed partial class RegistryService : Protocol.Registry.V1.Registry.RegistryBase
 {
     private readonly IRegistryStore _store;
@@ -21,9 +23,13 @@ internal sealed partial class RegistryService : Protocol.Registry.V1.Registry.Re
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<RegistryService> _logger;
     private readonly LeaseExtensions _extensions;
+    private readonly WireErrorLog _wireErrors;
+    private readonly RenewalOutageLog _renewalOutage;
 
-    public RegistryService(IRegistryStore store, RequestValidator validator, LeaseTtlPolicy ttlPolicy, WatchSession watchSession, RegistryMetrics metrics, IHostApplicationLifetime lifetime, ILogger<RegistryService> logger, LeaseExtensions extensions)
+    public RegistryService(IRegistryStore store, RequestValidator validator, LeaseTtlPolicy ttlPolicy, WatchSession watchSession, RegistryMetrics metrics, IHostApplicationLifetime lifetime, ILogger<RegistryService> logger, LeaseExtensions extensions, WireErrorLog wireErrors, RenewalOutageLog renewalOutage)
     {
+        _wireErrors = wireErrors;
+        _renewalOutage = renewalOutage;
         _extensions = extensions;
         _lifetime = lifetime;
         _store = store;

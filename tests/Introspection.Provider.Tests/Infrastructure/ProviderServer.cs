@@ -27,6 +27,9 @@ internal sealed class ProviderServer : IAsyncDisposable
     /// <summary>The provider's own log records (categories <c>Introspection.*</c>, from Debug up), in the order they were written.</summary>
     public IReadOnlyList<FakeLogRecord> Logs => _host.Logs;
 
+    /// <summary>Every log record the provider wrote (Warning and up, Introspection.* from Debug).</summary>
+    public FakeLogCollector LogCollector => _host.LogCollector;
+
     public Uri Address => _host.Address;
 
     public int Port => _host.Port;

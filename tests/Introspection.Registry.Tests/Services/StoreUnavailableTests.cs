@@ -3,10 +3,14 @@ using Introspection.Protocol.Registry.V1;
 using Introspection.Registry.Internal;
 using Introspection.Registry.Leases;
 using Introspection.Registry.Services;
+using Introspection.Registry.Stores;
 using Introspection.Registry.Tests.Infrastructure;
 using Introspection.Registry.Watch;
+using Introspection.Wire;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Introspection.Registry.Tests.Services;
@@ -20,19 +24,7 @@ public sealed class StoreUnavailableTests
 
     public StoreUnavailableTests()
     {
-        var options = TestServices.Options();
-        var metrics = TestServices.Metrics();
-        var time = new FakeTimeProvider();
-        var hub = new WatchHub(_store, options, time, NullLogger<WatchHub>.Instance);
-        _service = new RegistryService(
-            _store,
-            new RequestValidator(options),
-            new LeaseTtlPolicy(options),
-            new WatchSession(_store, hub, metrics, options, time, NullLogger<WatchSession>.Instance),
-            metrics,
-            new TestLifetime(),
-            NullLogger<RegistryService>.Instance,
-            new LeaseExtensions());
+        _service = NewService(_store, new RenewalOutageLog(NullLogger<RenewalOutageLog>.Instance));
     }
 
     [Fact]
@@ -77,6 +69,60 @@ public sealed class StoreUnavailableTests
         Assert.All(responses.Messages, m => Assert.Equal((int)StatusCode.Unavailable, m.Code));
     }
 
+    [Fact]
+    public async Task KeepAlive_StoreOutageAndRecovery_OneWarningOneRecoveryLine()
+    {
+        // 10 renewals fail, then they succeed again: one warning (with the exception) for the outage,
+        // Debug lines without it in between, one line for the recovery; not one warning per renewal.
+        var store = new FlakyRenewStore(failures: 10);
+        var outageLog = new FakeLogger<RenewalOutageLog>();
+        var serviceLog = new FakeLogger<RegistryService>();
+        var service = NewService(store, new RenewalOutageLog(outageLog), serviceLog);
+        var requests = new QueueStreamReader<KeepAliveRequest>([.. Enumerable.Range(1, 13).Select(i => new KeepAliveRequest { LeaseId = i })]);
+        var responses = new RecordingStreamWriter<KeepAliveResponse>();
+
+        await service.KeepAlive(requests, new ServerStreamWriterAdapter<KeepAliveResponse>(responses), new TestServerCallContext("/KeepAlive")).WaitAsync(TestTimeouts.Long);
+
+        Assert.Equal(10, responses.Messages.Count(m => m.Code == (int)StatusCode.Unavailable));
+        var records = outageLog.Collector.GetSnapshot();
+        var warning = Assert.Single(records, r => r.Level >= LogLevel.Warning);
+        Assert.Equal(103, warning.Id.Id);
+        Assert.NotNull(warning.Exception);
+        Assert.Equal(9, records.Count(r => r.Id.Id == 104 && r.Level == LogLevel.Debug && r.Exception is null));
+        Assert.Single(records, r => r.Id.Id == 105 && r.Level == LogLevel.Information);
+        Assert.DoesNotContain(serviceLog.Collector.GetSnapshot(), r => r.Level >= LogLevel.Warning);
+    }
+
+    internal static RegistryService NewService(IRegistryStore store, RenewalOutageLog outage, ILogger<RegistryService>? logger = null)
+    {
+        var options = TestServices.Options();
+        var metrics = TestServices.Metrics();
+        var time = new FakeTimeProvider();
+        var hub = new WatchHub(store, options, time, NullLogger<WatchHub>.Instance);
+        return new RegistryService(
+            store,
+            new RequestValidator(options),
+            new LeaseTtlPolicy(options),
+            new WatchSession(store, hub, metrics, options, time, NullLogger<WatchSession>.Instance),
+            metrics,
+            new TestLifetime(),
+            logger ?? NullLogger<RegistryService>.Instance,
+            new LeaseExtensions(),
+            new WireErrorLog(NullLogger<WireErrorLog>.Instance, time),
+            outage);
+    }
+
+    /// <summary>Renewals fail with an outage for the first <c>failures</c> calls, then find every lease.</summary>
+    private sealed class FlakyRenewStore(int failures) : DelegatingStore(new UnavailableStore())
+    {
+        private int _calls;
+
+        public override ValueTask<RenewResult> RenewAsync(string ns, long leaseId, CancellationToken cancellationToken) =>
+            ++_calls <= failures
+                ? throw new RegistryStoreUnavailableException("down")
+                : ValueTask.FromResult(new RenewResult(true, TimeSpan.FromSeconds(10)));
+    }
+
     private sealed class TestLifetime : IHostApplicationLifetime
     {
         public CancellationToken ApplicationStarted => CancellationToken.None;
@@ -108,7 +154,7 @@ public sealed class StoreUnavailableTests
         }
     }
 
-    private sealed class ServerStreamWriterAdapter<T>(RecordingStreamWriter<T> inner) : IServerStreamWriter<T>
+    internal sealed class ServerStreamWriterAdapter<T>(RecordingStreamWriter<T> inner) : IServerStreamWriter<T>
     {
         public WriteOptions? WriteOptions { get; set; }
 
