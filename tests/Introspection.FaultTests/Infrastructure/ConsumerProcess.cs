@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Introspection.FaultTests.Infrastructure;
+
+/// <summary>
+/// The sample consumer (samples/Greeter.Consumer) as its own process, calling <c>introspect:///greet.Greeter</c> in a
+/// loop (default client options: round_robin + the UNAVAILABLE retry policy). Its output is parsed as it comes:
+/// <c>#N greeter/id message</c> for an answer, <c>#N FAILED code: detail</c> for a failed call. <see cref="StopAsync"/>
+/// ends it with SIGTERM and reads its own summary (<c>failed calls: N</c>).
+/// </summary>
+public sealed partial class ConsumerProcess : IAsyncDisposable
+{
+    private readonly ChildProcess _process;
+    private readonly List<Call> _calls = [];
+    private int? _reportedFailures;
+
+    private ConsumerProcess(string registries, string snapshotPath, TimeSpan interval, string[] settings)
+    {
+        string[] args =
+        [
+            "--duration", "00:10:00",
+            "--interval", interval.ToString("c", CultureInfo.InvariantCulture),
+            $"--Introspection:Client:Registries:0={registries}",
+            $"--Introspection:Client:SnapshotPath={snapshotPath}",
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Introspection=Warning",
+            .. settings,
+        ];
+        _process = ChildProcess.StartDotnet("consumer", ChildProcess.LocateBuiltApp(Path.Combine("samples", "Greeter.Consumer"), "Greeter.Consumer.dll"), args, OnLine);
+    }
+
+    public ChildProcess Process => _process;
+
+    /// <summary>Calls so far, in order.</summary>
+    public IReadOnlyList<Call> Calls
+    {
+        get
+        {
+            lock (_calls)
+            {
+                return [.. _calls];
+            }
+        }
+    }
+
+    public int Failures => Calls.Count(c => c.Failed);
+
+    /// <summary>
+    /// Starts a consumer of the registry <paramref name="registries"/> with its own snapshot file (so tests never read
+    /// each other's view) and waits until every one of <paramref name="expectedInstances"/> has answered it.
+    /// </summary>
+    public static async Task<ConsumerProcess> StartAsync(string registries, IReadOnlyCollection<string> expectedInstances, TimeSpan? interval = null, params string[] settings)
+    {
+        var snapshot = Path.Combine(Path.GetTempPath(), "introspection-faults", Guid.NewGuid().ToString("n") + ".view.json");
+        var consumer = new ConsumerProcess(registries, snapshot, interval ?? TimeSpan.FromMilliseconds(50), settings);
+        try
+        {
+            await Poll.UntilAsync(
+                () => consumer._process.HasExited ? throw new InvalidOperationException($"the consumer exited: {consumer._process.OutputTail()}") : expectedInstances.All(i => consumer.Calls.Any(c => c.Instance == i)),
+                TestTimeouts.Long,
+                $"every provider ({string.Join(", ", expectedInstances)}) answered the consumer");
+        }
+        catch
+        {
+            await consumer.DisposeAsync();
+            throw;
+        }
+
+        return consumer;
+    }
+
+    /// <summary>Waits until <paramref name="count"/> more calls succeeded after the <paramref name="after"/>-th call (optionally on one instance).</summary>
+    public Task WaitForSuccessesAsync(int after, int count, string? instance = null, TimeSpan? timeout = null) =>
+        Poll.UntilAsync(
+            () => Calls.Skip(after).Count(c => !c.Failed && (instance is null || c.Instance == instance)) >= count,
+            timeout ?? TestTimeouts.Long,
+            $"{count} successful calls{(instance is null ? "" : " on " + instance)} after call #{after}");
+
+    /// <summary>SIGTERM, wait for the exit and answer the consumer's own failed-call count.</summary>
+    public async Task<int> StopAsync()
+    {
+        await _process.SignalAsync("TERM");
+        if (!await _process.WaitForExitAsync(TestTimeouts.Stop))
+        {
+            throw new TimeoutException($"the consumer did not stop on SIGTERM: {_process.OutputTail()}");
+        }
+
+        await Poll.UntilAsync(() => _reportedFailures is not null, TestTimeouts.Short, "the consumer printed its summary");
+        return _reportedFailures!.Value;
+    }
+
+    /// <summary>The failed calls, one line each, for an assertion message.</summary>
+    public string DescribeFailures() => string.Join(Environment.NewLine, Calls.Where(c => c.Failed).Select(c => $"#{c.Number} at {c.At:HH:mm:ss.fff}: {c.Detail}"));
+
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
+
+    private void OnLine(string line)
+    {
+        var match = CallLine().Match(line);
+        if (match.Success)
+        {
+            var number = int.Parse(match.Groups["n"].Value, CultureInfo.InvariantCulture);
+            var failed = match.Groups["who"].Value == "FAILED";
+            lock (_calls)
+            {
+                _calls.Add(new Call(number, DateTime.UtcNow, failed, failed ? null : match.Groups["who"].Value, match.Groups["rest"].Value));
+            }
+
+            return;
+        }
+
+        var summary = SummaryLine().Match(line);
+        if (summary.Success)
+        {
+            _reportedFailures = int.Parse(summary.Groups["n"].Value, CultureInfo.InvariantCulture);
+        }
+    }
+
+    [GeneratedRegex(@"^#(?<n>\d+)\s+(?<who>\S+)\s*(?<rest>.*)$")]
+    private static partial Regex CallLine();
+
+    [GeneratedRegex(@"^failed calls: (?<n>\d+)")]
+    private static partial Regex SummaryLine();
+
+    /// <summary>One call of the consumer, as it printed it (the time is when the line reached the test).</summary>
+    public sealed record Call(int Number, DateTime At, bool Failed, string? Instance, string Detail);
+}
