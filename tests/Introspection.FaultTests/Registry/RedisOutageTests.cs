@@ -104,6 +104,21 @@ public sealed class RedisOutageTests : IAsyncLifetime
         await Scenario.AssertNoFailedCallsAsync();
     }
 
+    [Fact]
+    public async Task RegistryNodeKill_Sigkill_OneOfTwoNodes_NoFailedCallsNoLeaseLapses()
+    {
+        var survivor = Scenario.Nodes[1];
+        var before = await InstancesAsync(survivor);
+        await Scenario.Nodes[0].KillAsync();
+        var killedAt = DateTime.UtcNow;
+
+        // Longer than a lease TTL: providers renew through the other node, the consumer's watch moves there.
+        await Poll.UntilAsync(() => DateTime.UtcNow - killedAt > TimeSpan.FromSeconds(8), TestTimeouts.Long, "8 s with one node dead");
+        Assert.Equal(before, await InstancesAsync(survivor));
+        await Scenario.Consumer.WaitForSuccessesAsync(Scenario.Consumer.Calls.Count, 20);
+        await Scenario.AssertNoFailedCallsAsync();
+    }
+
     private static async Task<Dictionary<string, long>> InstancesAsync(RegistryProcess node)
     {
         var list = await node.Client.ListInstancesAsync(new ListInstancesRequest { App = "greeter" }, deadline: DateTime.UtcNow + TestTimeouts.Call);
