@@ -14,6 +14,9 @@ public sealed class RawGrpcClient : IDisposable
     private readonly HttpClient _http;
     private readonly Uri _address;
 
+    /// <summary>Detail prefix of a stream that had started answering and was reset once its grpc-timeout passed.</summary>
+    public const string ResetAfterDeadline = "reset after deadline: ";
+
     public RawGrpcClient(string address)
     {
         _address = new Uri(address);
@@ -36,9 +39,9 @@ public sealed class RawGrpcClient : IDisposable
 
     /// <summary>
     /// POSTs <paramref name="body"/> (already framed) to <c>/{method}</c> and answers the outcome. <paramref name="grpcTimeout"/>
-    /// bounds server-streaming calls that would otherwise stay open (Watch).
+    /// bounds server-streaming calls that would otherwise stay open (Watch: <paramref name="openEnded"/>).
     /// </summary>
-    public async Task<RawOutcome> CallAsync(string method, byte[] body, string? grpcTimeout, CancellationToken cancellationToken)
+    public async Task<RawOutcome> CallAsync(string method, byte[] body, string? grpcTimeout, bool openEnded, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_address, "/" + method))
         {
@@ -55,6 +58,7 @@ public sealed class RawGrpcClient : IDisposable
             request.Headers.TryAddWithoutValidation("grpc-timeout", grpcTimeout);
         }
 
+        var started = false;
         try
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
@@ -69,18 +73,18 @@ public sealed class RawGrpcClient : IDisposable
                 return new RawOutcome(early, Message(response.Headers), 0);
             }
 
+            started = true;
             var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             return TryStatus(response.TrailingHeaders, out var status)
                 ? new RawOutcome(status, Message(response.TrailingHeaders), bytes.Length)
                 : new RawOutcome(null, "no grpc-status", bytes.Length);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
-            return new RawOutcome(null, "transport: " + ex.Message, 0);
-        }
-        catch (IOException ex)
-        {
-            return new RawOutcome(null, "transport: " + ex.Message, 0);
+            // grpc-dotnet may end a streaming call whose deadline passed mid-stream with RST_STREAM instead of trailers.
+            return started && openEnded
+                ? new RawOutcome(null, ResetAfterDeadline + ex.Message, 0)
+                : new RawOutcome(null, "transport: " + ex.Message, 0);
         }
     }
 
@@ -99,5 +103,6 @@ public sealed class RawGrpcClient : IDisposable
 /// <summary>What one raw call got back: a gRPC status (null when there was none) and its message.</summary>
 public sealed record RawOutcome(int? Status, string Detail, int BodyBytes)
 {
-    public string Label => Status is { } s ? ((Grpc.Core.StatusCode)s).ToString() : Detail.StartsWith("transport", StringComparison.Ordinal) ? "transport error" : Detail;
+    public string Label => Status is { } s ? ((Grpc.Core.StatusCode)s).ToString() : Detail.StartsWith("transport", StringComparison.Ordinal) ? "transport error"
+        : Detail.StartsWith(RawGrpcClient.ResetAfterDeadline, StringComparison.Ordinal) ? "reset after deadline" : Detail;
 }

@@ -12,11 +12,13 @@ namespace Introspection.FaultTests.Infrastructure;
 public sealed partial class ConsumerProcess : IAsyncDisposable
 {
     private readonly ChildProcess _process;
+    private readonly string _snapshotPath;
     private readonly List<Call> _calls = [];
     private int? _reportedFailures;
 
     private ConsumerProcess(string registries, string snapshotPath, TimeSpan interval, string[] settings)
     {
+        _snapshotPath = snapshotPath;
         string[] args =
         [
             "--duration", "00:10:00",
@@ -93,7 +95,20 @@ public sealed partial class ConsumerProcess : IAsyncDisposable
     /// <summary>The failed calls, one line each, for an assertion message.</summary>
     public string DescribeFailures() => string.Join(Environment.NewLine, Calls.Where(c => c.Failed).Select(c => $"#{c.Number} at {c.At:HH:mm:ss.fff}: {c.Detail}"));
 
-    public ValueTask DisposeAsync() => _process.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _process.DisposeAsync();
+        foreach (var file in new[] { _snapshotPath, _snapshotPath + ".tmp" })
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
 
     private void OnLine(string line)
     {
