@@ -13,6 +13,7 @@ public sealed partial class ConsumerProcess : IAsyncDisposable
 {
     private readonly ChildProcess _process;
     private readonly string _snapshotPath;
+    private bool _ownsSnapshot;
     private readonly List<Call> _calls = [];
     private int? _reportedFailures;
 
@@ -34,6 +35,9 @@ public sealed partial class ConsumerProcess : IAsyncDisposable
 
     public ChildProcess Process => _process;
 
+    /// <summary>The consumer's disk snapshot of its view (deleted when the consumer that chose it is disposed).</summary>
+    public string SnapshotPath => _snapshotPath;
+
     /// <summary>Calls so far, in order.</summary>
     public IReadOnlyList<Call> Calls
     {
@@ -54,14 +58,27 @@ public sealed partial class ConsumerProcess : IAsyncDisposable
     /// </summary>
     public static async Task<ConsumerProcess> StartAsync(string registries, IReadOnlyCollection<string> expectedInstances, TimeSpan? interval = null, params string[] settings)
     {
-        var snapshot = Path.Combine(Path.GetTempPath(), "introspection-faults", Guid.NewGuid().ToString("n") + ".view.json");
-        var consumer = new ConsumerProcess(registries, snapshot, interval ?? TimeSpan.FromMilliseconds(50), settings);
+        var consumer = await StartAsync(registries, expectedInstances, NewSnapshotPath(), interval, settings);
+        consumer._ownsSnapshot = true;
+        return consumer;
+    }
+
+    /// <summary>Starts a consumer that reads and writes the view snapshot <paramref name="snapshotPath"/> (a restarted consumer: the path of an earlier one).</summary>
+    public static async Task<ConsumerProcess> StartAsync(string registries, IReadOnlyCollection<string> expectedInstances, string snapshotPath, TimeSpan? interval = null, params string[] settings)
+    {
+        var consumer = new ConsumerProcess(registries, snapshotPath, interval ?? TimeSpan.FromMilliseconds(50), settings);
         try
         {
             await Poll.UntilAsync(
                 () => consumer._process.HasExited ? throw new InvalidOperationException($"the consumer exited: {consumer._process.OutputTail()}") : expectedInstances.All(i => consumer.Calls.Any(c => c.Instance == i)),
                 TestTimeouts.Long,
                 $"every provider ({string.Join(", ", expectedInstances)}) answered the consumer");
+        }
+        catch (TimeoutException ex)
+        {
+            var detail = $"{ex.Message} Calls: {consumer.Calls.Count}, failed: {consumer.Failures}. Output:{Environment.NewLine}{consumer._process.OutputTail()}";
+            await consumer.DisposeAsync();
+            throw new TimeoutException(detail, ex);
         }
         catch
         {
@@ -78,6 +95,8 @@ public sealed partial class ConsumerProcess : IAsyncDisposable
             () => Calls.Skip(after).Count(c => !c.Failed && (instance is null || c.Instance == instance)) >= count,
             timeout ?? TestTimeouts.Long,
             $"{count} successful calls{(instance is null ? "" : " on " + instance)} after call #{after}");
+
+    private static string NewSnapshotPath() => Path.Combine(Path.GetTempPath(), "introspection-faults", Guid.NewGuid().ToString("n") + ".view.json");
 
     /// <summary>SIGTERM, wait for the exit and answer the consumer's own failed-call count.</summary>
     public async Task<int> StopAsync()
@@ -98,6 +117,11 @@ public sealed partial class ConsumerProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _process.DisposeAsync();
+        if (!_ownsSnapshot)
+        {
+            return; // a restarted consumer's snapshot belongs to the consumer that created it
+        }
+
         foreach (var file in new[] { _snapshotPath, _snapshotPath + ".tmp" })
         {
             try

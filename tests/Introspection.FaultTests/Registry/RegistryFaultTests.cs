@@ -63,6 +63,34 @@ public sealed class RegistryFaultTests : IAsyncLifetime
         await Scenario.AssertNoFailedCallsAsync();
     }
 
+    [Fact]
+    public async Task ConsumerRestart_RegistryHung_StartsFromSnapshotAboutAsFastAsWithRegistry()
+    {
+        // The running consumer has written its view to disk (debounced 1 s); it stops like a restarted pod would.
+        var snapshot = Scenario.Consumer.SnapshotPath;
+        await Poll.UntilAsync(() => File.Exists(snapshot), TestTimeouts.Condition, "the consumer wrote its snapshot");
+        await Scenario.Consumer.StopAsync();
+        string[] expected = [Scenario.A.Name, Scenario.B.Name];
+
+        // Baseline: the time from process start to an answer from both providers with a healthy registry.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await using (await ConsumerProcess.StartAsync(Scenario.Registry.Url, expected, snapshot))
+        {
+        }
+
+        var healthy = clock.Elapsed;
+
+        // Same start with the registry frozen: the view comes from the snapshot, so it should cost about the same
+        // (issue #10: "consumer restart with hung registry waits 5 s", the registry call timeout).
+        await Scenario.Registry.SignalAsync("STOP");
+        clock.Restart();
+        await using var restarted = await ConsumerProcess.StartAsync(Scenario.Registry.Url, expected, snapshot);
+        var hung = clock.Elapsed;
+        await Scenario.Registry.SignalAsync("CONT");
+        Assert.True(hung < healthy + TimeSpan.FromSeconds(3), $"with the registry hung the consumer needed {hung.TotalSeconds:F1} s to answer, {healthy.TotalSeconds:F1} s with it healthy");
+        Assert.Equal(0, await restarted.StopAsync());
+    }
+
     private async Task<IReadOnlyList<Instance>> InstancesAsync() =>
         (await Scenario.Registry.Client.ListInstancesAsync(new ListInstancesRequest { App = "greeter" }, deadline: DateTime.UtcNow + TestTimeouts.Call)).Instances;
 }
