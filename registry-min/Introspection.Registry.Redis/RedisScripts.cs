@@ -21,6 +21,9 @@ internal static class RedisScripts
         local feed = pfx .. 'feed'
         local owners = pfx .. 'lease:owner'
         local expiry = pfx .. 'lease:exp'
+        -- Leases renewed at least once (score = expiry, as in lease:exp): self-preservation weighs
+        -- only these, so registrations that never renew cannot pause eviction.
+        local established = pfx .. 'lease:est'
         local function fmt(n) return string.format('%d', n) end
         local function ikey(ns, app) return pfx .. 'inst:' .. ns .. ':' .. app end
         local function appskey(ns) return pfx .. 'apps:' .. ns end
@@ -109,6 +112,7 @@ internal static class RedisScripts
           if redis.call('HINCRBY', appskey(ns), app, -1) <= 0 then redis.call('HDEL', appskey(ns), app) end
           redis.call('HDEL', owners, p[2])
           redis.call('ZREM', expiry, p[2])
+          redis.call('ZREM', established, p[2])
           local rev = next_rev()
           append(rev, now, 'k', '2', 'n', ns, 'a', app, 'i', id, 'm', p[1], 'b', p[3])
           return rev
@@ -125,6 +129,7 @@ internal static class RedisScripts
           local p = split(old, 3)
           redis.call('HDEL', owners, p[2])
           redis.call('ZREM', expiry, p[2])
+          redis.call('ZREM', established, p[2])
         else
           redis.call('HINCRBY', appskey(ns), app, 1)
         end
@@ -145,6 +150,7 @@ internal static class RedisScripts
         if o[1] ~= ARGV[6] then return -1 end
         local now, lnow = clock()
         redis.call('ZADD', expiry, fmt(lnow + tonumber(o[4])), ARGV[7])
+        redis.call('ZADD', established, fmt(lnow + tonumber(o[4])), ARGV[7])
         return tonumber(o[4])
         """;
 
@@ -277,8 +283,8 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// ARGV[6]: max. Returns {total, lapsed, offset-ms, [lease, expiry-ms, owner, ...]}, oldest expiry first.
-    /// Changes no lease (touches only the clock).
+    /// ARGV[6]: max. Returns {total, lapsed, offset-ms, [lease, expiry-ms, owner, established, ...],
+    /// established, established-lapsed}, oldest expiry first. Changes no lease (touches only the clock).
     /// </summary>
     public const string ScanLeases = Prelude + """
         local now, lnow = clock()
@@ -292,9 +298,12 @@ internal static class RedisScripts
             out[#out + 1] = ids[i]
             out[#out + 1] = ids[i + 1]
             out[#out + 1] = redis.call('HGET', owners, ids[i]) or ''
+            out[#out + 1] = redis.call('ZSCORE', established, ids[i]) and 1 or 0
           end
         end
-        return {total, lapsed, fmt(now - lnow), out}
+        local est = redis.call('ZCARD', established)
+        local estLapsed = redis.call('ZCOUNT', established, '-inf', fmt(lnow))
+        return {total, lapsed, fmt(now - lnow), out, est, estLapsed}
         """;
 
     /// <summary>The clock heartbeat every node runs. Returns the total outage offset in ms.</summary>

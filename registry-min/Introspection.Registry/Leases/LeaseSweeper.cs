@@ -97,27 +97,30 @@ internal sealed partial class LeaseSweeper : BackgroundService
             _extensions.Prune(now - (2 * _options.MaxTtl) - _probe.Timeout);
         }
 
-        // Self-preservation first: when it pauses eviction there is nothing to probe for.
-        if (!_guard.MayEvict(now, scan.TotalLeases, scan.TotalLapsed) || scan.Lapsed.Count == 0)
+        // Self-preservation first: when it pauses eviction there is nothing to probe for. It weighs
+        // established leases only (renewed at least once): a flood of registrations that never
+        // renew is one client's failed start, and must not pause eviction for everybody.
+        if (!_guard.MayEvict(now, scan.EstablishedLeases, scan.EstablishedLapsed) || scan.Lapsed.Count == 0)
         {
             return 0;
         }
 
+        var evictedEstablished = new StrongBox<int>();
         var evicted = _prober is null
-            ? await EvictAllAsync(scan.Lapsed, cancellationToken).ConfigureAwait(false)
-            : await ProbeThenEvictAsync(_prober, scan.Lapsed, cancellationToken).ConfigureAwait(false);
+            ? await EvictAllAsync(scan.Lapsed, evictedEstablished, cancellationToken).ConfigureAwait(false)
+            : await ProbeThenEvictAsync(_prober, scan.Lapsed, evictedEstablished, cancellationToken).ConfigureAwait(false);
 
-        _guard.Evicted(now, evicted);
+        _guard.Evicted(now, evictedEstablished.Value);
         _metrics.Expired(evicted);
         return evicted;
     }
 
-    private async Task<int> EvictAllAsync(IReadOnlyList<LapsedLease> lapsed, CancellationToken cancellationToken)
+    private async Task<int> EvictAllAsync(IReadOnlyList<LapsedLease> lapsed, StrongBox<int> established, CancellationToken cancellationToken)
     {
         var evicted = 0;
         foreach (var lease in lapsed)
         {
-            if (await EvictAsync(lease, cancellationToken).ConfigureAwait(false))
+            if (await EvictAsync(lease, established, cancellationToken).ConfigureAwait(false))
             {
                 evicted++;
             }
@@ -126,12 +129,17 @@ internal sealed partial class LeaseSweeper : BackgroundService
         return evicted;
     }
 
-    private async Task<bool> EvictAsync(LapsedLease lease, CancellationToken cancellationToken)
+    private async Task<bool> EvictAsync(LapsedLease lease, StrongBox<int> established, CancellationToken cancellationToken)
     {
         var revision = await _store.EvictAsync(lease, cancellationToken).ConfigureAwait(false);
         _extensions.Reset(lease.LeaseId);
         if (revision is { } r)
         {
+            if (lease.Established)
+            {
+                Interlocked.Increment(ref established.Value);
+            }
+
             Log.Evicted(_logger, lease.Namespace, lease.App, lease.InstanceId, lease.LeaseId, r);
             return true;
         }
@@ -145,7 +153,7 @@ internal sealed partial class LeaseSweeper : BackgroundService
     /// takes at most about twice the timeout, whatever the number of silent instances. Leases not
     /// reached stay lapsed for the next sweep (oldest expiry first, so they come first).
     /// </summary>
-    private async Task<int> ProbeThenEvictAsync(InstanceProber prober, IReadOnlyList<LapsedLease> lapsed, CancellationToken cancellationToken)
+    private async Task<int> ProbeThenEvictAsync(InstanceProber prober, IReadOnlyList<LapsedLease> lapsed, StrongBox<int> established, CancellationToken cancellationToken)
     {
         var addresses = await AddressesAsync(lapsed, cancellationToken).ConfigureAwait(false);
         var started = _timeProvider.GetTimestamp();
@@ -166,7 +174,7 @@ internal sealed partial class LeaseSweeper : BackgroundService
 
                 // Renewals by the instance itself are the only way out of this; an instance the
                 // store no longer lists has nothing to probe either.
-                if (await EvictAsync(lease, cancellationToken).ConfigureAwait(false))
+                if (await EvictAsync(lease, established, cancellationToken).ConfigureAwait(false))
                 {
                     Interlocked.Increment(ref evicted.Value);
                 }
@@ -182,7 +190,7 @@ internal sealed partial class LeaseSweeper : BackgroundService
                 break;
             }
 
-            running.Add(ProbeOneAsync(prober, lease, address, gate, evicted, cancellationToken));
+            running.Add(ProbeOneAsync(prober, lease, address, gate, evicted, established, cancellationToken));
         }
 
         await Task.WhenAll(running).ConfigureAwait(false);
@@ -194,7 +202,7 @@ internal sealed partial class LeaseSweeper : BackgroundService
         return evicted.Value;
     }
 
-    private async Task ProbeOneAsync(InstanceProber prober, LapsedLease lease, (string Host, int Port) address, SemaphoreSlim gate, StrongBox<int> evicted, CancellationToken cancellationToken)
+    private async Task ProbeOneAsync(InstanceProber prober, LapsedLease lease, (string Host, int Port) address, SemaphoreSlim gate, StrongBox<int> evicted, StrongBox<int> established, CancellationToken cancellationToken)
     {
         // Off the sweep loop's own continuation so probes really run side by side.
         await Task.Yield();
@@ -216,7 +224,7 @@ internal sealed partial class LeaseSweeper : BackgroundService
             }
 
             Log.ProbeFailed(_logger, lease.Namespace, lease.App, lease.InstanceId, address.Host, address.Port, outcome);
-            if (await EvictAsync(lease, cancellationToken).ConfigureAwait(false))
+            if (await EvictAsync(lease, established, cancellationToken).ConfigureAwait(false))
             {
                 Interlocked.Increment(ref evicted.Value);
             }

@@ -337,6 +337,29 @@ public abstract class RegistryStoreContractTests<TFixture> : IClassFixture<TFixt
     }
 
     [Fact]
+    public async Task ScanLeases_RenewedAtLeastOnce_CountedAsEstablished()
+    {
+        var store = await CreateAsync();
+        var renewed = await store.RegisterAsync(Ns, Record("orders", "renewed"), TimeSpan.FromSeconds(2), Ct);
+        await store.RegisterAsync(Ns, Record("orders", "never"), TimeSpan.FromSeconds(2), Ct);
+        var replaced = await store.RegisterAsync(Ns, Record("orders", "replaced"), TimeSpan.FromSeconds(2), Ct);
+        Assert.True((await store.RenewAsync(Ns, renewed.LeaseId, Ct)).Found);
+        Assert.True((await store.RenewAsync(Ns, replaced.LeaseId, Ct)).Found);
+
+        // Registering again grants a new lease that has not proven itself yet.
+        await store.RegisterAsync(Ns, Record("orders", "replaced"), TimeSpan.FromSeconds(2), Ct);
+        Time.Advance(TimeSpan.FromSeconds(2));
+
+        var scan = await store.ScanLeasesAsync(10, Ct);
+
+        Assert.Equal((3, 3, 1, 1), (scan.TotalLeases, scan.TotalLapsed, scan.EstablishedLeases, scan.EstablishedLapsed));
+        Assert.Equal(["renewed"], scan.Lapsed.Where(l => l.Established).Select(l => l.InstanceId));
+        Assert.NotNull(await store.EvictAsync(scan.Lapsed.Single(l => l.Established), Ct));
+        var after = await store.ScanLeasesAsync(10, Ct);
+        Assert.Equal((2, 0L), (after.TotalLeases, after.EstablishedLeases));
+    }
+
+    [Fact]
     public async Task Evict_LapsedLease_RemovesInstanceWithOneDelete()
     {
         var store = await CreateAsync();

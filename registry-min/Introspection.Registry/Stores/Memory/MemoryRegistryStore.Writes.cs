@@ -43,6 +43,7 @@ internal sealed partial class MemoryRegistryStore
             }
 
             lease.ExpiresAt = _timeProvider.GetUtcNow() + lease.Ttl;
+            lease.Renewed = true;
             return ValueTask.FromResult(new RenewResult(true, lease.Ttl));
         }
     }

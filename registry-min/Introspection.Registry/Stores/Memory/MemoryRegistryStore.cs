@@ -83,6 +83,9 @@ internal sealed partial class MemoryRegistryStore : IRegistryStore
         public TimeSpan Ttl { get; } = ttl;
 
         public DateTimeOffset ExpiresAt { get; set; } = expiresAt;
+
+        /// <summary>Renewed at least once: only such leases count for self-preservation.</summary>
+        public bool Renewed { get; set; }
     }
 
     private readonly record struct HistoryEntry(ChangeEvent Event, DateTimeOffset At);
