@@ -14,6 +14,9 @@ namespace Introspection.Registry.Leases;
 /// </summary>
 internal sealed partial class LeaseSweeper : BackgroundService
 {
+    /// <summary>Apps unmapped per sweep: each costs one store call per few apps, so a burst of idle apps spreads over sweeps.</summary>
+    internal const int MaxUnmapsPerSweep = 64;
+
     private readonly IRegistryStore _store;
     private readonly SelfPreservationGuard _guard;
     private readonly RegistryMetrics _metrics;
@@ -23,6 +26,7 @@ internal sealed partial class LeaseSweeper : BackgroundService
     private readonly InstanceProber? _prober;
     private readonly LeaseExtensions _extensions;
     private readonly ILogger<LeaseSweeper> _logger;
+    private readonly TimeSpan _unmapAfter;
     private int _storeFailures;
 
     public LeaseSweeper(IRegistryStore store, SelfPreservationGuard guard, RegistryMetrics metrics, IOptions<RegistryOptions> options, TimeProvider timeProvider, ILogger<LeaseSweeper> logger)
@@ -37,6 +41,7 @@ internal sealed partial class LeaseSweeper : BackgroundService
         _guard = guard;
         _metrics = metrics;
         _options = options.Value.Leases;
+        _unmapAfter = options.Value.Limits.UnmapAfter;
         _probe = _options.Probe;
         _prober = _probe.Enabled ? prober : null;
         _extensions = extensions ?? new LeaseExtensions();
@@ -54,6 +59,7 @@ internal sealed partial class LeaseSweeper : BackgroundService
                 try
                 {
                     await SweepAsync(stoppingToken).ConfigureAwait(false);
+                    await UnmapIdleAppsAsync(stoppingToken).ConfigureAwait(false);
                     if (_storeFailures > 0)
                     {
                         Log.StoreRecovered(_logger, _storeFailures);
@@ -113,6 +119,23 @@ internal sealed partial class LeaseSweeper : BackgroundService
         _guard.Evicted(now, evictedEstablished.Value);
         _metrics.Expired(evicted);
         return evicted;
+    }
+
+    /// <summary>
+    /// Removes the mappings of apps without instances for <see cref="RegistryLimitsOptions.UnmapAfter"/>,
+    /// so service → app mappings do not only grow. Bounded per sweep; the rest waits for the next one.
+    /// Answers how many apps it unmapped. Independent of self-preservation: an app whose instances
+    /// are kept by a pause still has instances, so it is not idle.
+    /// </summary>
+    public async Task<int> UnmapIdleAppsAsync(CancellationToken cancellationToken)
+    {
+        var unmapped = await _store.UnmapIdleAppsAsync(_unmapAfter, MaxUnmapsPerSweep, cancellationToken).ConfigureAwait(false);
+        if (unmapped > 0)
+        {
+            Log.Unmapped(_logger, unmapped, _unmapAfter);
+        }
+
+        return unmapped;
     }
 
     private async Task<int> EvictAllAsync(IReadOnlyList<LapsedLease> lapsed, StrongBox<int> established, CancellationToken cancellationToken)

@@ -6,7 +6,9 @@ namespace Introspection.Registry.Services;
 
 /// <summary>
 /// Maps <see cref="RegistryStoreUnavailableException"/> to UNAVAILABLE for every call, so no RPC
-/// answers UNKNOWN (or, worse, something stale) while the store is unreachable.
+/// answers UNKNOWN (or, worse, something stale) while the store is unreachable; and
+/// <see cref="RegistryLimitExceededException"/> (a cap of the store or the watch hub) to
+/// RESOURCE_EXHAUSTED with the message that names the limit.
 /// </summary>
 internal sealed partial class StoreUnavailableInterceptor(ILogger<StoreUnavailableInterceptor> logger) : Interceptor
 {
@@ -20,6 +22,10 @@ internal sealed partial class StoreUnavailableInterceptor(ILogger<StoreUnavailab
         {
             throw Unavailable(context, ex);
         }
+        catch (RegistryLimitExceededException ex)
+        {
+            throw Exhausted(context, ex);
+        }
     }
 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
@@ -31,6 +37,10 @@ internal sealed partial class StoreUnavailableInterceptor(ILogger<StoreUnavailab
         catch (RegistryStoreUnavailableException ex)
         {
             throw Unavailable(context, ex);
+        }
+        catch (RegistryLimitExceededException ex)
+        {
+            throw Exhausted(context, ex);
         }
     }
 
@@ -44,6 +54,16 @@ internal sealed partial class StoreUnavailableInterceptor(ILogger<StoreUnavailab
         {
             throw Unavailable(context, ex);
         }
+        catch (RegistryLimitExceededException ex)
+        {
+            throw Exhausted(context, ex);
+        }
+    }
+
+    private RpcException Exhausted(ServerCallContext context, RegistryLimitExceededException ex)
+    {
+        Log.LimitExceeded(logger, context.Method, ex.Message);
+        return new RpcException(new Status(StatusCode.ResourceExhausted, ex.Message));
     }
 
     private RpcException Unavailable(ServerCallContext context, RegistryStoreUnavailableException ex)
