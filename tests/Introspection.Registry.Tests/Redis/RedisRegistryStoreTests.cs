@@ -306,6 +306,11 @@ public sealed class RedisRegistryStoreTests(RedisServerFixture fixture)
         Assert.Equal(
             [ChangeKind.Put, ChangeKind.Put, ChangeKind.Put, ChangeKind.MappingPut, ChangeKind.MappingPut, ChangeKind.Delete, ChangeKind.Delete],
             changes.Events.Select(e => e.Kind));
+
+        // The unmapping script too ("orders" lost its only instance above).
+        Assert.Equal(1, await store.UnmapIdleAppsAsync(TimeSpan.Zero, 10, Ct).AsTask().WaitAsync(TestTimeouts.Long));
+        var unmapped = await store.ReadChangesAsync(changes.CurrentRevision, 100, Ct).AsTask().WaitAsync(TestTimeouts.Long);
+        Assert.Equal([ChangeKind.MappingDelete, ChangeKind.MappingDelete], unmapped.Events.Select(e => e.Kind));
     }
 
     private static InstanceRecord Record(string app, string id) =>
