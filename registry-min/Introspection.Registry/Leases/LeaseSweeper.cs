@@ -133,6 +133,7 @@ internal sealed partial class LeaseSweeper : BackgroundService
         if (unmapped > 0)
         {
             Log.Unmapped(_logger, unmapped, _unmapAfter);
+            _metrics.AppsUnmapped(unmapped);
         }
 
         return unmapped;

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Introspection.Registry.Internal;
 using Introspection.Registry.Stores;
 
 namespace Introspection.Registry.Services;
@@ -10,7 +11,7 @@ namespace Introspection.Registry.Services;
 /// <see cref="RegistryLimitExceededException"/> (a cap of the store or the watch hub) to
 /// RESOURCE_EXHAUSTED with the message that names the limit.
 /// </summary>
-internal sealed partial class StoreUnavailableInterceptor(ILogger<StoreUnavailableInterceptor> logger) : Interceptor
+internal sealed partial class StoreUnavailableInterceptor(ILogger<StoreUnavailableInterceptor> logger, RegistryMetrics? metrics = null) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
@@ -63,6 +64,7 @@ internal sealed partial class StoreUnavailableInterceptor(ILogger<StoreUnavailab
     private RpcException Exhausted(ServerCallContext context, RegistryLimitExceededException ex)
     {
         Log.LimitExceeded(logger, context.Method, ex.Message);
+        metrics?.LimitRejected(ex.Limit);
         return new RpcException(new Status(StatusCode.ResourceExhausted, ex.Message));
     }
 

@@ -1,6 +1,9 @@
+using System.Diagnostics.Metrics;
 using Grpc.Core;
 using Introspection.Protocol.Registry.V1;
 using Introspection.Registry.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Introspection.Registry.Tests.Functional;
 
@@ -13,6 +16,7 @@ public sealed class LimitsTests
     public async Task Register_PastMaxInstancesPerNamespace_ResourceExhaustedNamingTheLimit()
     {
         await using var server = await RegistryHost.StartAsync("--Introspection:Registry:Limits:MaxInstancesPerNamespace=2");
+        using var rejections = new MetricCollector<long>(server.Services.GetRequiredService<IMeterFactory>(), RegistryMetricNames.MeterName, RegistryMetricNames.LimitRejections);
         await server.Client.RegisterAsync(Instances.Register(id: "a"), deadline: Deadline);
         await server.Client.RegisterAsync(Instances.Register(id: "b"), deadline: Deadline);
 
@@ -20,6 +24,8 @@ public sealed class LimitsTests
 
         Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
         Assert.Contains("Introspection:Registry:Limits:MaxInstancesPerNamespace (2)", ex.Status.Detail, StringComparison.Ordinal);
+        var rejection = Assert.Single(rejections.GetMeasurementSnapshot());
+        Assert.Equal((1L, "MaxInstancesPerNamespace"), (rejection.Value, rejection.Tags["limit"]));
         Assert.Equal(2, (await server.Client.ListInstancesAsync(new ListInstancesRequest { App = "orders" }, deadline: Deadline)).Instances.Count);
     }
 
