@@ -259,6 +259,33 @@ public sealed class LeaseSweeperTests
         return leases;
     }
 
+    [Fact]
+    public async Task ExecuteAsync_AppWithoutInstancesForUnmapAfter_MappingsRemoved()
+    {
+        await _store.MapServicesAsync(Ns, "ghost", ["s.A"], CancellationToken.None);
+        await _store.MapServicesAsync(Ns, "orders", ["s.A"], CancellationToken.None);
+        var lease = (await RegisterAsync(1))[0];
+        using var cts = new CancellationTokenSource(TestTimeouts.Long);
+        await _sweeper.StartAsync(cts.Token);
+        try
+        {
+            // Keep "orders" alive while the sweeper ticks past the default UnmapAfter (5 min).
+            await Poll.UntilAsync(async () =>
+            {
+                _time.Advance(TimeSpan.FromSeconds(5));
+                Assert.True((await _store.RenewAsync(Ns, lease, CancellationToken.None)).Found);
+                return (await _store.LookupServiceAsync(Ns, "s.A", CancellationToken.None)).Apps.Count == 1;
+            });
+        }
+        finally
+        {
+            await _sweeper.StopAsync(CancellationToken.None).WaitAsync(TestTimeouts.Long);
+        }
+
+        Assert.Equal(["orders"], (await _store.LookupServiceAsync(Ns, "s.A", CancellationToken.None)).Apps);
+        Assert.True(_time.GetUtcNow() >= new DateTimeOffset(2030, 1, 1, 0, 5, 0, TimeSpan.Zero));
+    }
+
     private async Task RegisterJunkAsync(int count, TimeSpan ttl)
     {
         for (var i = 0; i < count; i++)
