@@ -54,6 +54,10 @@ internal sealed class CapacityRunner
                 "--Kestrel:Limits:Http2:MaxStreamsPerConnection=10000",
                 // The fan-out test holds every watcher's queue: keep the default, but make room for a burst.
             };
+
+            // The registry's caps must not be what a large run measures: raise them to the run's size.
+            args.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--Introspection:Registry:Limits:MaxInstancesPerNamespace={Math.Max(100_000, _options.Instances)}"));
+            args.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--Introspection:Registry:Limits:MaxWatchStreamsPerNamespace={Math.Max(10_000, _options.Watchers)}"));
             if (_store == "redis")
             {
                 redis = await RedisProcess.StartAsync(timeout.Token).ConfigureAwait(false);

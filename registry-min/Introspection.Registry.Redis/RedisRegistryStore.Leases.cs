@@ -19,8 +19,8 @@ internal sealed partial class RedisRegistryStore
         // Expiries live on the lease clock (Redis time minus past outages); report them on wall time.
         var offsetMs = (long)result[2];
         var rows = (RedisResult[])result[3]!;
-        var lapsed = new List<LapsedLease>(rows.Length / 3);
-        for (var i = 0; i + 2 < rows.Length; i += 3)
+        var lapsed = new List<LapsedLease>(rows.Length / 4);
+        for (var i = 0; i + 3 < rows.Length; i += 4)
         {
             var owner = (string)rows[i + 2]!;
             var parts = owner.Split('\n');
@@ -33,10 +33,17 @@ internal sealed partial class RedisRegistryStore
 
             var leaseId = long.Parse((string)rows[i]!, NumberStyles.None, CultureInfo.InvariantCulture);
             var expiresMs = (long)double.Parse((string)rows[i + 1]!, NumberStyles.Float, CultureInfo.InvariantCulture);
-            lapsed.Add(new LapsedLease(parts[0], leaseId, parts[1], parts[2], DateTimeOffset.FromUnixTimeMilliseconds(expiresMs + offsetMs)));
+            lapsed.Add(new LapsedLease(parts[0], leaseId, parts[1], parts[2], DateTimeOffset.FromUnixTimeMilliseconds(expiresMs + offsetMs))
+            {
+                Established = (long)rows[i + 3] == 1,
+            });
         }
 
-        return new LeaseScan((long)result[0], lapsed, (long)result[1]);
+        return new LeaseScan((long)result[0], lapsed, (long)result[1])
+        {
+            EstablishedLeases = (long)result[4],
+            EstablishedLapsed = (long)result[5],
+        };
     }
 
     public async ValueTask<long?> EvictAsync(LapsedLease lease, CancellationToken cancellationToken)

@@ -17,6 +17,7 @@ internal sealed partial class RedisRegistryStore : IRegistryStore, IAsyncDisposa
 
     private readonly RegistryRedisOptions _options;
     private readonly RegistryHistoryOptions _history;
+    private readonly RegistryLimitsOptions _limits;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<RedisRegistryStore> _logger;
     private readonly string _prefix;
@@ -40,6 +41,7 @@ internal sealed partial class RedisRegistryStore : IRegistryStore, IAsyncDisposa
         ArgumentNullException.ThrowIfNull(logger);
         _options = options.Value;
         _history = registryOptions.Value.History;
+        _limits = registryOptions.Value.Limits;
         _timeProvider = timeProvider;
         _logger = logger;
 

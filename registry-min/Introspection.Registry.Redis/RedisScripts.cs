@@ -21,11 +21,34 @@ internal static class RedisScripts
         local feed = pfx .. 'feed'
         local owners = pfx .. 'lease:owner'
         local expiry = pfx .. 'lease:exp'
+        -- Leases renewed at least once (score = expiry, as in lease:exp): self-preservation weighs
+        -- only these, so registrations that never renew cannot pause eviction.
+        local established = pfx .. 'lease:est'
         local function fmt(n) return string.format('%d', n) end
         local function ikey(ns, app) return pfx .. 'inst:' .. ns .. ':' .. app end
         local function appskey(ns) return pfx .. 'apps:' .. ns end
         local function svckey(ns, svc) return pfx .. 'svc:' .. ns .. ':' .. svc end
         local function svcskey(ns) return pfx .. 'svcs:' .. ns end
+        local function asvckey(ns, app) return pfx .. 'asvc:' .. ns .. ':' .. app end
+        -- Namespaces holding state, instances and mappings per namespace, apps idle since (lease clock):
+        -- the caps and the unmapping read these instead of counting, so each check is O(1).
+        local nss = pfx .. 'nss'
+        local ninst = pfx .. 'ninst'
+        local nmap = pfx .. 'nmap'
+        local idle = pfx .. 'idle'
+
+        -- A cap is checked before anything is written (an error reply does not undo earlier writes).
+        -- The error text is parsed by the store: 'LIMIT <option> <max> <what>'.
+        local function limit(name, max, what) return redis.error_reply('LIMIT ' .. name .. ' ' .. max .. ' ' .. what) end
+        local function ns_full(ns, max)
+          return redis.call('SISMEMBER', nss, ns) == 0 and redis.call('SCARD', nss) >= tonumber(max)
+        end
+        local function decr(hash, field)
+          if redis.call('HINCRBY', hash, field, -1) <= 0 then redis.call('HDEL', hash, field) end
+        end
+        local function ns_gc(ns)
+          if redis.call('HLEN', appskey(ns)) == 0 and redis.call('SCARD', svcskey(ns)) == 0 then redis.call('SREM', nss, ns) end
+        end
 
         -- 'a\nb\nc' -> {a, b, c}; the last part keeps any further newlines.
         local function split(s, n)
@@ -103,30 +126,53 @@ internal static class RedisScripts
         end
 
         -- Instance values: 'modrev\nlease\nhost\nport\nrevision\nlabels-json'.
-        local function remove_instance(ns, app, id, value, now)
+        local function remove_instance(ns, app, id, value, now, lnow)
           local p = split(value, 3)
           redis.call('HDEL', ikey(ns, app), id)
-          if redis.call('HINCRBY', appskey(ns), app, -1) <= 0 then redis.call('HDEL', appskey(ns), app) end
+          decr(ninst, ns)
+          if redis.call('HINCRBY', appskey(ns), app, -1) <= 0 then
+            redis.call('HDEL', appskey(ns), app)
+            -- The app's last instance is gone: its mappings' unmap clock starts.
+            if redis.call('EXISTS', asvckey(ns, app)) == 1 then redis.call('ZADD', idle, 'NX', fmt(lnow), ns .. '\n' .. app) end
+          end
           redis.call('HDEL', owners, p[2])
           redis.call('ZREM', expiry, p[2])
+          redis.call('ZREM', established, p[2])
           local rev = next_rev()
           append(rev, now, 'k', '2', 'n', ns, 'a', app, 'i', id, 'm', p[1], 'b', p[3])
+          ns_gc(ns)
           return rev
         end
 
         """;
 
-    /// <summary>ARGV[6..10]: ns, app, instance id, body, ttl ms. Returns {lease, revision}.</summary>
+    /// <summary>
+    /// ARGV[6..12]: ns, app, instance id, body, ttl ms, MaxNamespaces, MaxInstancesPerNamespace.
+    /// Returns {lease, revision}, or a LIMIT error for a new instance past a cap.
+    /// </summary>
     public const string Register = Prelude + """
         local ns, app, id, body, ttl = ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10]
-        local now, lnow = clock()
         local old = redis.call('HGET', ikey(ns, app), id)
+        if not old then
+          if ns_full(ns, ARGV[11]) then
+            return limit('MaxNamespaces', ARGV[11], redis.call('SCARD', nss) .. " namespaces hold state, '" .. ns .. "' would be a new one")
+          end
+          local count = tonumber(redis.call('HGET', ninst, ns) or '0')
+          if count >= tonumber(ARGV[12]) then
+            return limit('MaxInstancesPerNamespace', ARGV[12], "namespace '" .. ns .. "' has " .. count .. ' instances')
+          end
+        end
+        local now, lnow = clock()
+        redis.call('ZREM', idle, ns .. '\n' .. app)
         if old then
           local p = split(old, 3)
           redis.call('HDEL', owners, p[2])
           redis.call('ZREM', expiry, p[2])
+          redis.call('ZREM', established, p[2])
         else
           redis.call('HINCRBY', appskey(ns), app, 1)
+          redis.call('HINCRBY', ninst, ns, 1)
+          redis.call('SADD', nss, ns)
         end
         local lease = next_lease()
         local rev = next_rev()
@@ -145,6 +191,7 @@ internal static class RedisScripts
         if o[1] ~= ARGV[6] then return -1 end
         local now, lnow = clock()
         redis.call('ZADD', expiry, fmt(lnow + tonumber(o[4])), ARGV[7])
+        redis.call('ZADD', established, fmt(lnow + tonumber(o[4])), ARGV[7])
         return tonumber(o[4])
         """;
 
@@ -173,8 +220,8 @@ internal static class RedisScripts
     public const string Deregister = Prelude + """
         local value = redis.call('HGET', ikey(ARGV[6], ARGV[7]), ARGV[8])
         if not value then return false end
-        local now = clock()
-        return remove_instance(ARGV[6], ARGV[7], ARGV[8], value, now)
+        local now, lnow = clock()
+        return remove_instance(ARGV[6], ARGV[7], ARGV[8], value, now, lnow)
         """;
 
     /// <summary>
@@ -192,24 +239,81 @@ internal static class RedisScripts
         if (not score) or tonumber(score) > lnow then return false end
         local value = redis.call('HGET', ikey(ns, app), id)
         if (not value) or split(value, 3)[2] ~= lease then return false end
-        return remove_instance(ns, app, id, value, now)
+        return remove_instance(ns, app, id, value, now, lnow)
         """;
 
-    /// <summary>ARGV[6..]: ns, app, services. Returns the revision of the last new pair, or the current revision.</summary>
+    /// <summary>
+    /// ARGV[6..]: ns, app, MaxNamespaces, MaxServicesPerApp, MaxMappingsPerNamespace, services (distinct).
+    /// Returns the revision of the last new pair, or the current revision; a LIMIT error (nothing
+    /// written) when the new pairs would pass a cap. The number of services is capped per call
+    /// (MaxServicesPerMapService) above the store, which bounds this script's run time.
+    /// </summary>
     public const string MapServices = Prelude + """
         local ns, app = ARGV[6], ARGV[7]
-        local last, now = nil, nil
-        for i = 8, #ARGV do
+        local added = 0
+        for i = 11, #ARGV do
+          if redis.call('SISMEMBER', svckey(ns, ARGV[i]), app) == 0 then added = added + 1 end
+        end
+        if added == 0 then return fmt(current_rev()) end
+        if ns_full(ns, ARGV[8]) then
+          return limit('MaxNamespaces', ARGV[8], redis.call('SCARD', nss) .. " namespaces hold state, '" .. ns .. "' would be a new one")
+        end
+        local mine = redis.call('SCARD', asvckey(ns, app))
+        if mine + added > tonumber(ARGV[9]) then
+          return limit('MaxServicesPerApp', ARGV[9], "app '" .. app .. "' in namespace '" .. ns .. "' is mapped to " .. mine .. ' services and asks for ' .. added .. ' more')
+        end
+        local total = tonumber(redis.call('HGET', nmap, ns) or '0')
+        if total + added > tonumber(ARGV[10]) then
+          return limit('MaxMappingsPerNamespace', ARGV[10], "namespace '" .. ns .. "' has " .. total .. ' mappings and the call adds ' .. added)
+        end
+        local now, lnow = clock()
+        local last = nil
+        for i = 11, #ARGV do
           local svc = ARGV[i]
           if redis.call('SADD', svckey(ns, svc), app) == 1 then
             redis.call('SADD', svcskey(ns), svc)
-            if not now then now = clock() end
+            redis.call('SADD', asvckey(ns, app), svc)
+            redis.call('HINCRBY', nmap, ns, 1)
             last = next_rev()
             append(last, now, 'k', '3', 'n', ns, 'a', app, 's', svc)
           end
         end
-        if last then return last end
-        return fmt(current_rev())
+        redis.call('SADD', nss, ns)
+        -- Mapped without any instance: the unmap clock runs from now (NX: keep an earlier start).
+        if redis.call('HEXISTS', appskey(ns), app) == 0 then redis.call('ZADD', idle, 'NX', fmt(lnow), ns .. '\n' .. app) end
+        return last
+        """;
+
+    /// <summary>
+    /// ARGV[6..7]: idle ms, max apps. Removes every mapping of up to max apps idle (no instance) for at
+    /// least idle ms on the lease clock (so a Redis outage does not count as idle time): one
+    /// MAPPING_DELETE per pair. Atomic per call, so racing nodes unmap each app once. Returns the
+    /// number of apps unmapped.
+    /// </summary>
+    public const string UnmapIdle = Prelude + """
+        local now, lnow = clock()
+        local due = redis.call('ZRANGEBYSCORE', idle, '-inf', fmt(lnow - tonumber(ARGV[6])), 'LIMIT', 0, tonumber(ARGV[7]))
+        local done = 0
+        for _, member in ipairs(due) do
+          redis.call('ZREM', idle, member)
+          local nl = string.find(member, '\n', 1, true)
+          local ns, app = string.sub(member, 1, nl - 1), string.sub(member, nl + 1)
+          if redis.call('HEXISTS', appskey(ns), app) == 0 then
+            local svcs = redis.call('SMEMBERS', asvckey(ns, app))
+            table.sort(svcs)
+            for _, svc in ipairs(svcs) do
+              if redis.call('SREM', svckey(ns, svc), app) == 1 then
+                if redis.call('SCARD', svckey(ns, svc)) == 0 then redis.call('SREM', svcskey(ns), svc) end
+                decr(nmap, ns)
+                append(next_rev(), now, 'k', '4', 'n', ns, 'a', app, 's', svc)
+              end
+            end
+            redis.call('DEL', asvckey(ns, app))
+            ns_gc(ns)
+            done = done + 1
+          end
+        end
+        return done
         """;
 
     /// <summary>Returns the current revision (initialising the counter of a new or flushed Redis).</summary>
@@ -277,8 +381,8 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// ARGV[6]: max. Returns {total, lapsed, offset-ms, [lease, expiry-ms, owner, ...]}, oldest expiry first.
-    /// Changes no lease (touches only the clock).
+    /// ARGV[6]: max. Returns {total, lapsed, offset-ms, [lease, expiry-ms, owner, established, ...],
+    /// established, established-lapsed}, oldest expiry first. Changes no lease (touches only the clock).
     /// </summary>
     public const string ScanLeases = Prelude + """
         local now, lnow = clock()
@@ -292,9 +396,12 @@ internal static class RedisScripts
             out[#out + 1] = ids[i]
             out[#out + 1] = ids[i + 1]
             out[#out + 1] = redis.call('HGET', owners, ids[i]) or ''
+            out[#out + 1] = redis.call('ZSCORE', established, ids[i]) and 1 or 0
           end
         end
-        return {total, lapsed, fmt(now - lnow), out}
+        local est = redis.call('ZCARD', established)
+        local estLapsed = redis.call('ZCOUNT', established, '-inf', fmt(lnow))
+        return {total, lapsed, fmt(now - lnow), out, est, estLapsed}
         """;
 
     /// <summary>The clock heartbeat every node runs. Returns the total outage offset in ms.</summary>

@@ -45,4 +45,10 @@ public static class RegistryMetricNames
 
     /// <summary>Counter: lapsed leases renewed by the registry because the instance's probe answered SERVING.</summary>
     public const string ProbeExtensions = "introspection.registry.probe_extensions";
+
+    /// <summary>Counter: calls refused because they would pass a registry cap (RESOURCE_EXHAUSTED), by <c>limit</c> (the <c>Limits</c> option name).</summary>
+    public const string LimitRejections = "introspection.registry.limit_rejections";
+
+    /// <summary>Counter: apps whose (service, app) mappings were removed because the app had no instance for <c>Limits:UnmapAfter</c>.</summary>
+    public const string Unmapped = "introspection.registry.unmapped_apps";
 }

@@ -5,6 +5,9 @@ namespace Introspection.Registry;
 /// culprit is the registry's own network, not the instances, so the registry stops evicting and
 /// says so (warning log, health service <c>introspection.registry.v1.Registry.Eviction</c> NOT_SERVING,
 /// metric <c>introspection.registry.self_preservation</c> = 1) until renewals recover.
+/// Only <em>established</em> leases count (renewed at least once since granted, as Eureka counts
+/// expected renewals from established instances): a lease that never renewed is a failed start, and
+/// a flood of such registrations from one client must neither pause eviction nor dilute the share.
 /// </summary>
 public sealed class RegistrySelfPreservationOptions
 {
@@ -12,8 +15,9 @@ public sealed class RegistrySelfPreservationOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>
-    /// Eviction pauses when more than this share of the leases lapses within one <see cref="Window"/>
-    /// (evicted in the window plus lapsed now, over leases now plus evicted in the window).
+    /// Eviction pauses when more than this share of the established leases lapses within one <see cref="Window"/>
+    /// (evicted in the window plus lapsed now, over leases now plus evicted in the window; established
+    /// leases only).
     /// Eviction resumes once the lapsed share is at or below it again. Default 0.5.
     /// </summary>
     public double Threshold { get; set; } = 0.5;
@@ -22,7 +26,7 @@ public sealed class RegistrySelfPreservationOptions
     public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Below this many leases the registry never pauses: in a tiny registry one lapse is already a
+    /// Below this many established leases the registry never pauses: in a tiny registry one lapse is already a
     /// large share, and pausing would keep dead instances forever. Default 10.
     /// </summary>
     public int MinimumLeases { get; set; } = 10;

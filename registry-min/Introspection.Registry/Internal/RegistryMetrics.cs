@@ -20,6 +20,8 @@ internal sealed class RegistryMetrics
     private readonly Counter<long> _watchResets;
     private readonly Counter<long> _probes;
     private readonly Counter<long> _probeExtensions;
+    private readonly Counter<long> _limitRejections;
+    private readonly Counter<long> _unmapped;
     private long _leases;
     private long _lapsedLeases;
     private int _selfPreservation;
@@ -47,6 +49,8 @@ internal sealed class RegistryMetrics
         _bytesPushed = meter.CreateCounter<long>(RegistryMetricNames.BytesPushed, "By", "Bytes of Watch messages written to watchers.");
         _probes = meter.CreateCounter<long>(RegistryMetricNames.Probes, "{probe}", "Health probes of lapsed instances before eviction, by result (serving, not_serving, timeout, unreachable).");
         _probeExtensions = meter.CreateCounter<long>(RegistryMetricNames.ProbeExtensions, "{lease}", "Lapsed leases renewed by the registry because the instance's probe answered SERVING.");
+        _limitRejections = meter.CreateCounter<long>(RegistryMetricNames.LimitRejections, "{call}", "Calls refused with RESOURCE_EXHAUSTED by a registry cap, by limit.");
+        _unmapped = meter.CreateCounter<long>(RegistryMetricNames.Unmapped, "{app}", "Apps whose mappings were removed after Limits:UnmapAfter without an instance.");
         _watchResets = meter.CreateCounter<long>(RegistryMetricNames.WatchResets, "{snapshot}", "Reset snapshots sent (history lost or watcher overflow).");
     }
 
@@ -79,6 +83,10 @@ internal sealed class RegistryMetrics
     }));
 
     public void ProbeExtended() => _probeExtensions.Add(1);
+
+    public void LimitRejected(string limit) => _limitRejections.Add(1, new KeyValuePair<string, object?>("limit", limit));
+
+    public void AppsUnmapped(int count) => _unmapped.Add(count);
 
     public void LeasesCounted(long total, long lapsed)
     {

@@ -131,6 +131,32 @@ internal sealed class RegistryOptionsValidator : IValidateOptions<RegistryOption
             failures.Add($"{prefix}:Limits:MaxLabelValueBytes must be >= 0, got {limits.MaxLabelValueBytes}.");
         }
 
+        foreach (var (key, value) in new[]
+        {
+            ("MaxNamespaces", limits.MaxNamespaces),
+            ("MaxInstancesPerNamespace", limits.MaxInstancesPerNamespace),
+            ("MaxServicesPerApp", limits.MaxServicesPerApp),
+            ("MaxMappingsPerNamespace", limits.MaxMappingsPerNamespace),
+            ("MaxWatchStreamsPerNamespace", limits.MaxWatchStreamsPerNamespace),
+        })
+        {
+            if (value < 1)
+            {
+                failures.Add($"{prefix}:Limits:{key} must be >= 1, got {value}.");
+            }
+        }
+
+        // Above the wire's own cap the option would never bind: a call that large is rejected first.
+        if (limits.MaxServicesPerMapService is < 1 or > Introspection.Protocol.WireContract.MaxServicesPerRequest)
+        {
+            failures.Add($"{prefix}:Limits:MaxServicesPerMapService must be in [1, {Introspection.Protocol.WireContract.MaxServicesPerRequest}], got {limits.MaxServicesPerMapService}.");
+        }
+
+        if (limits.UnmapAfter <= TimeSpan.Zero)
+        {
+            failures.Add($"{prefix}:Limits:UnmapAfter must be > 0, got {limits.UnmapAfter}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

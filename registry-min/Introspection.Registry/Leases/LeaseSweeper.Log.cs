@@ -19,6 +19,9 @@ internal sealed partial class LeaseSweeper
         [LoggerMessage(EventId = 214, EventName = "SweepStoreRecovered", Level = LogLevel.Information, Message = "The store answers again after {Failures} skipped sweep(s); eviction resumes.")]
         public static partial void StoreRecovered(ILogger logger, int failures);
 
+        [LoggerMessage(EventId = 215, EventName = "AppsUnmapped", Level = LogLevel.Information, Message = "Removed the service mappings of {Count} app(s) that had no instance for {UnmapAfter}.")]
+        public static partial void Unmapped(ILogger logger, int count, TimeSpan unmapAfter);
+
         [LoggerMessage(EventId = 220, EventName = "LeaseProbeExtended", Level = LogLevel.Warning, Message = "Lease {LeaseId} of {Namespace}/{App}/{InstanceId} lapsed but {Host}:{Port} answers SERVING: renewed by the registry ({Count} of at most {Max} in a row). Its keep-alive to this registry is failing.")]
         public static partial void Extended(ILogger logger, string @namespace, string app, string instanceId, string host, int port, long leaseId, int count, int max);
 

@@ -14,6 +14,9 @@ namespace Introspection.Registry.Leases;
 /// </summary>
 internal sealed partial class LeaseSweeper : BackgroundService
 {
+    /// <summary>Apps unmapped per sweep: each costs one store call per few apps, so a burst of idle apps spreads over sweeps.</summary>
+    internal const int MaxUnmapsPerSweep = 64;
+
     private readonly IRegistryStore _store;
     private readonly SelfPreservationGuard _guard;
     private readonly RegistryMetrics _metrics;
@@ -23,6 +26,7 @@ internal sealed partial class LeaseSweeper : BackgroundService
     private readonly InstanceProber? _prober;
     private readonly LeaseExtensions _extensions;
     private readonly ILogger<LeaseSweeper> _logger;
+    private readonly TimeSpan _unmapAfter;
     private int _storeFailures;
 
     public LeaseSweeper(IRegistryStore store, SelfPreservationGuard guard, RegistryMetrics metrics, IOptions<RegistryOptions> options, TimeProvider timeProvider, ILogger<LeaseSweeper> logger)
@@ -37,6 +41,7 @@ internal sealed partial class LeaseSweeper : BackgroundService
         _guard = guard;
         _metrics = metrics;
         _options = options.Value.Leases;
+        _unmapAfter = options.Value.Limits.UnmapAfter;
         _probe = _options.Probe;
         _prober = _probe.Enabled ? prober : null;
         _extensions = extensions ?? new LeaseExtensions();
@@ -54,6 +59,7 @@ internal sealed partial class LeaseSweeper : BackgroundService
                 try
                 {
                     await SweepAsync(stoppingToken).ConfigureAwait(false);
+                    await UnmapIdleAppsAsync(stoppingToken).ConfigureAwait(false);
                     if (_storeFailures > 0)
                     {
                         Log.StoreRecovered(_logger, _storeFailures);
@@ -97,27 +103,48 @@ internal sealed partial class LeaseSweeper : BackgroundService
             _extensions.Prune(now - (2 * _options.MaxTtl) - _probe.Timeout);
         }
 
-        // Self-preservation first: when it pauses eviction there is nothing to probe for.
-        if (!_guard.MayEvict(now, scan.TotalLeases, scan.TotalLapsed) || scan.Lapsed.Count == 0)
+        // Self-preservation first: when it pauses eviction there is nothing to probe for. It weighs
+        // established leases only (renewed at least once): a flood of registrations that never
+        // renew is one client's failed start, and must not pause eviction for everybody.
+        if (!_guard.MayEvict(now, scan.EstablishedLeases, scan.EstablishedLapsed) || scan.Lapsed.Count == 0)
         {
             return 0;
         }
 
+        var evictedEstablished = new StrongBox<int>();
         var evicted = _prober is null
-            ? await EvictAllAsync(scan.Lapsed, cancellationToken).ConfigureAwait(false)
-            : await ProbeThenEvictAsync(_prober, scan.Lapsed, cancellationToken).ConfigureAwait(false);
+            ? await EvictAllAsync(scan.Lapsed, evictedEstablished, cancellationToken).ConfigureAwait(false)
+            : await ProbeThenEvictAsync(_prober, scan.Lapsed, evictedEstablished, cancellationToken).ConfigureAwait(false);
 
-        _guard.Evicted(now, evicted);
+        _guard.Evicted(now, evictedEstablished.Value);
         _metrics.Expired(evicted);
         return evicted;
     }
 
-    private async Task<int> EvictAllAsync(IReadOnlyList<LapsedLease> lapsed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes the mappings of apps without instances for <see cref="RegistryLimitsOptions.UnmapAfter"/>,
+    /// so service → app mappings do not only grow. Bounded per sweep; the rest waits for the next one.
+    /// Answers how many apps it unmapped. Independent of self-preservation: an app whose instances
+    /// are kept by a pause still has instances, so it is not idle.
+    /// </summary>
+    public async Task<int> UnmapIdleAppsAsync(CancellationToken cancellationToken)
+    {
+        var unmapped = await _store.UnmapIdleAppsAsync(_unmapAfter, MaxUnmapsPerSweep, cancellationToken).ConfigureAwait(false);
+        if (unmapped > 0)
+        {
+            Log.Unmapped(_logger, unmapped, _unmapAfter);
+            _metrics.AppsUnmapped(unmapped);
+        }
+
+        return unmapped;
+    }
+
+    private async Task<int> EvictAllAsync(IReadOnlyList<LapsedLease> lapsed, StrongBox<int> established, CancellationToken cancellationToken)
     {
         var evicted = 0;
         foreach (var lease in lapsed)
         {
-            if (await EvictAsync(lease, cancellationToken).ConfigureAwait(false))
+            if (await EvictAsync(lease, established, cancellationToken).ConfigureAwait(false))
             {
                 evicted++;
             }
@@ -126,12 +153,17 @@ internal sealed partial class LeaseSweeper : BackgroundService
         return evicted;
     }
 
-    private async Task<bool> EvictAsync(LapsedLease lease, CancellationToken cancellationToken)
+    private async Task<bool> EvictAsync(LapsedLease lease, StrongBox<int> established, CancellationToken cancellationToken)
     {
         var revision = await _store.EvictAsync(lease, cancellationToken).ConfigureAwait(false);
         _extensions.Reset(lease.LeaseId);
         if (revision is { } r)
         {
+            if (lease.Established)
+            {
+                Interlocked.Increment(ref established.Value);
+            }
+
             Log.Evicted(_logger, lease.Namespace, lease.App, lease.InstanceId, lease.LeaseId, r);
             return true;
         }
@@ -145,7 +177,7 @@ internal sealed partial class LeaseSweeper : BackgroundService
     /// takes at most about twice the timeout, whatever the number of silent instances. Leases not
     /// reached stay lapsed for the next sweep (oldest expiry first, so they come first).
     /// </summary>
-    private async Task<int> ProbeThenEvictAsync(InstanceProber prober, IReadOnlyList<LapsedLease> lapsed, CancellationToken cancellationToken)
+    private async Task<int> ProbeThenEvictAsync(InstanceProber prober, IReadOnlyList<LapsedLease> lapsed, StrongBox<int> established, CancellationToken cancellationToken)
     {
         var addresses = await AddressesAsync(lapsed, cancellationToken).ConfigureAwait(false);
         var started = _timeProvider.GetTimestamp();
@@ -166,7 +198,7 @@ internal sealed partial class LeaseSweeper : BackgroundService
 
                 // Renewals by the instance itself are the only way out of this; an instance the
                 // store no longer lists has nothing to probe either.
-                if (await EvictAsync(lease, cancellationToken).ConfigureAwait(false))
+                if (await EvictAsync(lease, established, cancellationToken).ConfigureAwait(false))
                 {
                     Interlocked.Increment(ref evicted.Value);
                 }
@@ -182,7 +214,7 @@ internal sealed partial class LeaseSweeper : BackgroundService
                 break;
             }
 
-            running.Add(ProbeOneAsync(prober, lease, address, gate, evicted, cancellationToken));
+            running.Add(ProbeOneAsync(prober, lease, address, gate, evicted, established, cancellationToken));
         }
 
         await Task.WhenAll(running).ConfigureAwait(false);
@@ -194,7 +226,7 @@ internal sealed partial class LeaseSweeper : BackgroundService
         return evicted.Value;
     }
 
-    private async Task ProbeOneAsync(InstanceProber prober, LapsedLease lease, (string Host, int Port) address, SemaphoreSlim gate, StrongBox<int> evicted, CancellationToken cancellationToken)
+    private async Task ProbeOneAsync(InstanceProber prober, LapsedLease lease, (string Host, int Port) address, SemaphoreSlim gate, StrongBox<int> evicted, StrongBox<int> established, CancellationToken cancellationToken)
     {
         // Off the sweep loop's own continuation so probes really run side by side.
         await Task.Yield();
@@ -216,7 +248,7 @@ internal sealed partial class LeaseSweeper : BackgroundService
             }
 
             Log.ProbeFailed(_logger, lease.Namespace, lease.App, lease.InstanceId, address.Host, address.Port, outcome);
-            if (await EvictAsync(lease, cancellationToken).ConfigureAwait(false))
+            if (await EvictAsync(lease, established, cancellationToken).ConfigureAwait(false))
             {
                 Interlocked.Increment(ref evicted.Value);
             }

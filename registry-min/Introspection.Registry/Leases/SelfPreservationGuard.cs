@@ -5,7 +5,9 @@ namespace Introspection.Registry.Leases;
 
 /// <summary>
 /// Decides, sweep by sweep, whether lapsed leases may be evicted. Node-local: each registry node
-/// decides from the counts its own sweep saw, so it works the same over any store.
+/// decides from the counts its own sweep saw, so it works the same over any store. The sweeper
+/// feeds it established leases only (<see cref="Stores.LeaseScan.EstablishedLeases"/>: renewed at
+/// least once), so registrations that never renew can neither trip it nor dilute a real mass lapse.
 /// </summary>
 internal sealed partial class SelfPreservationGuard
 {

@@ -5,6 +5,7 @@ using Introspection.Registry.Leases;
 using Introspection.Registry.Stores;
 using Introspection.Registry.Watch;
 using Introspection.Wire;
+using Microsoft.Extensions.Options;
 
 namespace Introspection.Registry.Services;
 
@@ -25,11 +26,13 @@ internal sealed partial class RegistryService : Protocol.Registry.V1.Registry.Re
     private readonly LeaseExtensions _extensions;
     private readonly WireErrorLog _wireErrors;
     private readonly RenewalOutageLog _renewalOutage;
+    private readonly RegistryLimitsOptions _limits;
 
-    public RegistryService(IRegistryStore store, RequestValidator validator, LeaseTtlPolicy ttlPolicy, WatchSession watchSession, RegistryMetrics metrics, IHostApplicationLifetime lifetime, ILogger<RegistryService> logger, LeaseExtensions extensions, WireErrorLog wireErrors, RenewalOutageLog renewalOutage)
+    public RegistryService(IRegistryStore store, RequestValidator validator, LeaseTtlPolicy ttlPolicy, WatchSession watchSession, RegistryMetrics metrics, IHostApplicationLifetime lifetime, ILogger<RegistryService> logger, LeaseExtensions extensions, WireErrorLog wireErrors, RenewalOutageLog renewalOutage, IOptions<RegistryOptions>? options = null)
     {
         _wireErrors = wireErrors;
         _renewalOutage = renewalOutage;
+        _limits = options?.Value.Limits ?? new RegistryLimitsOptions();
         _extensions = extensions;
         _lifetime = lifetime;
         _store = store;
@@ -123,6 +126,13 @@ internal sealed partial class RegistryService : Protocol.Registry.V1.Registry.Re
         var ns = RequestValidator.Namespace(request.Namespace);
         RequestValidator.App("app", request.App);
         RequestValidator.Services(request.Services);
+        if (request.Services.Count > _limits.MaxServicesPerMapService)
+        {
+            // Bounds one call's work: on Redis it is one script, and a script blocks every other
+            // client of that Redis while it runs.
+            throw new RegistryLimitExceededException(nameof(RegistryLimitsOptions.MaxServicesPerMapService), _limits.MaxServicesPerMapService, $"the call names {request.Services.Count} services; map them in several calls");
+        }
+
         var services = request.Services.Distinct(StringComparer.Ordinal).ToArray();
         var revision = await _store.MapServicesAsync(ns, request.App, services, context.CancellationToken).ConfigureAwait(false);
         return new MapServiceResponse { Revision = revision };

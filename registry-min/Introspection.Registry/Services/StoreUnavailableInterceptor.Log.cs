@@ -6,5 +6,8 @@ internal sealed partial class StoreUnavailableInterceptor
     {
         [LoggerMessage(EventId = 110, EventName = "CallStoreUnavailable", Level = LogLevel.Warning, Message = "{Method} answered UNAVAILABLE: the store is unavailable.")]
         public static partial void StoreUnavailable(ILogger logger, string method, Exception exception);
+
+        [LoggerMessage(EventId = 111, EventName = "CallLimitExceeded", Level = LogLevel.Information, Message = "{Method} answered RESOURCE_EXHAUSTED: {Reason}")]
+        public static partial void LimitExceeded(ILogger logger, string method, string reason);
     }
 }

@@ -1,14 +1,17 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Introspection.Registry.Internal;
 using Introspection.Registry.Stores;
 
 namespace Introspection.Registry.Services;
 
 /// <summary>
 /// Maps <see cref="RegistryStoreUnavailableException"/> to UNAVAILABLE for every call, so no RPC
-/// answers UNKNOWN (or, worse, something stale) while the store is unreachable.
+/// answers UNKNOWN (or, worse, something stale) while the store is unreachable; and
+/// <see cref="RegistryLimitExceededException"/> (a cap of the store or the watch hub) to
+/// RESOURCE_EXHAUSTED with the message that names the limit.
 /// </summary>
-internal sealed partial class StoreUnavailableInterceptor(ILogger<StoreUnavailableInterceptor> logger) : Interceptor
+internal sealed partial class StoreUnavailableInterceptor(ILogger<StoreUnavailableInterceptor> logger, RegistryMetrics? metrics = null) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
@@ -19,6 +22,10 @@ internal sealed partial class StoreUnavailableInterceptor(ILogger<StoreUnavailab
         catch (RegistryStoreUnavailableException ex)
         {
             throw Unavailable(context, ex);
+        }
+        catch (RegistryLimitExceededException ex)
+        {
+            throw Exhausted(context, ex);
         }
     }
 
@@ -32,6 +39,10 @@ internal sealed partial class StoreUnavailableInterceptor(ILogger<StoreUnavailab
         {
             throw Unavailable(context, ex);
         }
+        catch (RegistryLimitExceededException ex)
+        {
+            throw Exhausted(context, ex);
+        }
     }
 
     public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
@@ -44,6 +55,17 @@ internal sealed partial class StoreUnavailableInterceptor(ILogger<StoreUnavailab
         {
             throw Unavailable(context, ex);
         }
+        catch (RegistryLimitExceededException ex)
+        {
+            throw Exhausted(context, ex);
+        }
+    }
+
+    private RpcException Exhausted(ServerCallContext context, RegistryLimitExceededException ex)
+    {
+        Log.LimitExceeded(logger, context.Method, ex.Message);
+        metrics?.LimitRejected(ex.Limit);
+        return new RpcException(new Status(StatusCode.ResourceExhausted, ex.Message));
     }
 
     private RpcException Unavailable(ServerCallContext context, RegistryStoreUnavailableException ex)

@@ -101,4 +101,13 @@ public interface IRegistryStore
     /// lease, exactly one gets a revision.
     /// </summary>
     ValueTask<long?> EvictAsync(LapsedLease lease, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes every mapping of apps that have had no instance for at least <paramref name="idleFor"/>
+    /// (the clock starts when an app's last instance goes, or when an app without instances is
+    /// mapped; an instance registering stops it): one MAPPING_DELETE event per removed (service, app)
+    /// pair, each app atomically. At most <paramref name="maxApps"/> apps per call; returns how many
+    /// were unmapped. When several sweepers (nodes) race, each pair is removed and announced once.
+    /// </summary>
+    ValueTask<int> UnmapIdleAppsAsync(TimeSpan idleFor, int maxApps, CancellationToken cancellationToken);
 }

@@ -6,4 +6,8 @@ namespace Introspection.Registry.Stores;
 /// <param name="App">The app of the instance the lease keeps alive.</param>
 /// <param name="InstanceId">The instance the lease keeps alive.</param>
 /// <param name="ExpiredAt">When it lapsed (store clock).</param>
-public sealed record LapsedLease(string Namespace, long LeaseId, string App, string InstanceId, DateTimeOffset ExpiredAt);
+public sealed record LapsedLease(string Namespace, long LeaseId, string App, string InstanceId, DateTimeOffset ExpiredAt)
+{
+    /// <summary>Whether the lease was renewed at least once (see <see cref="LeaseScan.EstablishedLeases"/>).</summary>
+    public bool Established { get; init; }
+}

@@ -20,6 +20,8 @@ internal sealed partial class WatchHub : BackgroundService
     private readonly ILogger<WatchHub> _logger;
     private readonly Lock _lock = new();
     private readonly HashSet<Watcher> _watchers = [];
+    private readonly Dictionary<string, int> _perNamespace = new(StringComparer.Ordinal);
+    private readonly int _maxPerNamespace;
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _dispatched;
     private int _storeFailures;
@@ -30,6 +32,7 @@ internal sealed partial class WatchHub : BackgroundService
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
         _options = options.Value.Watch;
+        _maxPerNamespace = options.Value.Limits.MaxWatchStreamsPerNamespace;
         _timeProvider = timeProvider;
         _logger = logger;
     }
@@ -77,9 +80,19 @@ internal sealed partial class WatchHub : BackgroundService
             }
         }
 
+        ArgumentNullException.ThrowIfNull(filter);
         var watcher = new Watcher(filter, _options.QueueCapacity);
         lock (_lock)
         {
+            // Node-local, like the watchers themselves: each stream costs this node a queue and a
+            // filter pass per event, so this node's count is what the cap protects.
+            var count = _perNamespace.GetValueOrDefault(filter.Namespace);
+            if (count >= _maxPerNamespace)
+            {
+                throw new RegistryLimitExceededException(nameof(RegistryLimitsOptions.MaxWatchStreamsPerNamespace), _maxPerNamespace, $"namespace '{filter.Namespace}' has {count} watch streams open on this node");
+            }
+
+            _perNamespace[filter.Namespace] = count + 1;
             _watchers.Add(watcher);
             return (watcher, _dispatched);
         }
@@ -87,9 +100,21 @@ internal sealed partial class WatchHub : BackgroundService
 
     public void Unsubscribe(Watcher watcher)
     {
+        ArgumentNullException.ThrowIfNull(watcher);
         lock (_lock)
         {
-            _watchers.Remove(watcher);
+            if (_watchers.Remove(watcher))
+            {
+                var ns = watcher.Filter.Namespace;
+                if (_perNamespace[ns] <= 1)
+                {
+                    _perNamespace.Remove(ns);
+                }
+                else
+                {
+                    _perNamespace[ns]--;
+                }
+            }
         }
     }
 

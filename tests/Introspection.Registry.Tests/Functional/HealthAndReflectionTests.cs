@@ -34,6 +34,18 @@ public sealed class HealthAndReflectionTests
             leases.Add((await server.Client.RegisterAsync(Instances.Register(id: $"i{i}", ttlMs: 1000), deadline: DateTime.UtcNow.Add(TestTimeouts.Long))).LeaseId);
         }
 
+        // One renewal each: established instances (self-preservation ignores leases that never renewed).
+        using (var first = server.Client.KeepAlive(deadline: DateTime.UtcNow.Add(TestTimeouts.Long)))
+        {
+            foreach (var lease in leases)
+            {
+                await first.RequestStream.WriteAsync(new KeepAliveRequest { LeaseId = lease });
+                Assert.True(await first.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(TestTimeouts.Long));
+            }
+
+            await first.RequestStream.CompleteAsync();
+        }
+
         // Nobody renews: all four lapse at once, which looks like the registry's own network failing.
         await Poll.UntilAsync(async () => await EvictionStatusAsync(health) == HealthCheckResponse.Types.ServingStatus.NotServing, because: "eviction paused");
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.Add(TestTimeouts.Long))).Status);
@@ -63,6 +75,26 @@ public sealed class HealthAndReflectionTests
         await stopRenewing.CancelAsync();
         await Assert.ThrowsAnyAsync<Exception>(() => renewer).WaitAsync(TestTimeouts.Long);
         Assert.Equal(kept, (await server.Client.ListInstancesAsync(new ListInstancesRequest { App = "orders" }, deadline: DateTime.UtcNow.Add(TestTimeouts.Long))).Instances.Count);
+    }
+
+    [Fact]
+    public async Task Health_FloodOfNeverRenewedLeases_EvictedOnTimeEvictionServing()
+    {
+        // The black-box finding: registrations with the minimum TTL that never renew paused eviction
+        // for everybody. They are failed starts, not a partition: evicted on time, no pause.
+        await using var server = await RegistryHost.StartAsync(
+            "--Introspection:Registry:SelfPreservation:MinimumLeases=2",
+            "--Introspection:Registry:Leases:MinTtl=00:00:01");
+        var health = new Health.HealthClient(server.Channel);
+        for (var i = 0; i < 50; i++)
+        {
+            await server.Client.RegisterAsync(Instances.Register(id: $"junk{i}", ttlMs: 1000), deadline: DateTime.UtcNow.Add(TestTimeouts.Long));
+        }
+
+        await Poll.UntilAsync(
+            async () => (await server.Client.ListInstancesAsync(new ListInstancesRequest { App = "orders" }, deadline: DateTime.UtcNow.Add(TestTimeouts.Long))).Instances.Count == 0,
+            because: "every never-renewed lease is evicted");
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, await EvictionStatusAsync(health));
     }
 
     [Fact]

@@ -34,4 +34,6 @@ internal class DelegatingStore(IRegistryStore inner) : IRegistryStore
     public virtual ValueTask<LeaseScan> ScanLeasesAsync(int maxLapsed, CancellationToken cancellationToken) => inner.ScanLeasesAsync(maxLapsed, cancellationToken);
 
     public virtual ValueTask<long?> EvictAsync(LapsedLease lease, CancellationToken cancellationToken) => inner.EvictAsync(lease, cancellationToken);
+
+    public virtual ValueTask<int> UnmapIdleAppsAsync(TimeSpan idleFor, int maxApps, CancellationToken cancellationToken) => inner.UnmapIdleAppsAsync(idleFor, maxApps, cancellationToken);
 }

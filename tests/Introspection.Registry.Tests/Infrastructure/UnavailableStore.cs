@@ -35,5 +35,7 @@ internal sealed class UnavailableStore : IRegistryStore
 
     public ValueTask<long?> EvictAsync(LapsedLease lease, CancellationToken cancellationToken) => throw Down();
 
+    public ValueTask<int> UnmapIdleAppsAsync(TimeSpan idleFor, int maxApps, CancellationToken cancellationToken) => throw Down();
+
     private static RegistryStoreUnavailableException Down() => new("test: the store is down");
 }

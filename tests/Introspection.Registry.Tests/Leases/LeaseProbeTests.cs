@@ -140,7 +140,11 @@ public sealed class LeaseProbeTests
         for (var i = 0; i < count; i++)
         {
             var record = new InstanceRecord("orders", $"i{i}", "10.0.0.1", 5000 + i, "0", new Dictionary<string, string>());
-            leases.Add((await _store.RegisterAsync(Ns, record, Ttl, CancellationToken.None)).LeaseId);
+            var lease = (await _store.RegisterAsync(Ns, record, Ttl, CancellationToken.None)).LeaseId;
+
+            // Renewed once at once (same expiry): an established instance, the kind self-preservation weighs.
+            await _store.RenewAsync(Ns, lease, CancellationToken.None);
+            leases.Add(lease);
         }
 
         return leases;

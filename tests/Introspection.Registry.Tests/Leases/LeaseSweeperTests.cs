@@ -167,6 +167,60 @@ public sealed class LeaseSweeperTests
     }
 
     [Fact]
+    public async Task Sweep_FloodOfNeverRenewedLeases_EvictedOnTimeWithoutPausing()
+    {
+        // The black-box finding: one client registers 200 instances and never renews. That is a
+        // failed start, not a partition; the 20 established instances keep renewing.
+        var established = await RegisterAsync(20);
+        await RegisterJunkAsync(200, TimeSpan.FromSeconds(3));
+        _time.Advance(TimeSpan.FromSeconds(3));
+        await RenewAllAsync(established);
+
+        Assert.Equal(200, await _sweeper.SweepAsync(CancellationToken.None));
+
+        Assert.False(_guard.IsPaused);
+        Assert.Equal(0, await CountAsync("junk"));
+        Assert.Equal(20, await CountAsync());
+    }
+
+    [Fact]
+    public async Task Sweep_EstablishedLeasesLapseAmidJunk_StillPauses()
+    {
+        // Junk does not dilute the share either: 15 of 20 established leases lapsing is a partition,
+        // however many never-renewed leases sit beside them.
+        var established = await RegisterAsync(20);
+        await RegisterJunkAsync(200, Ttl);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await RenewAllAsync(established.Take(5));
+        _time.Advance(TimeSpan.FromSeconds(6));
+
+        Assert.Equal(0, await _sweeper.SweepAsync(CancellationToken.None));
+
+        Assert.True(_guard.IsPaused);
+        Assert.Equal(20, await CountAsync());
+        Assert.Equal(200, await CountAsync("junk"));
+    }
+
+    [Fact]
+    public async Task Sweep_EstablishedEvictionsOverWindow_JunkEvictionsDoNotCount()
+    {
+        // 200 junk evictions in the window must not count as lapses of established instances: when
+        // later 4 of 20 established leases lapse (20%), they are evicted.
+        var established = await RegisterAsync(20);
+        await RegisterJunkAsync(200, TimeSpan.FromSeconds(3));
+        _time.Advance(TimeSpan.FromSeconds(3));
+        await RenewAllAsync(established);
+        Assert.Equal(200, await _sweeper.SweepAsync(CancellationToken.None));
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await RenewAllAsync(established.Skip(4));
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(4, await _sweeper.SweepAsync(CancellationToken.None));
+        Assert.False(_guard.IsPaused);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_TimerTicks_EvictsLapsedLease()
     {
         await RegisterAsync(1);
@@ -195,11 +249,62 @@ public sealed class LeaseSweeperTests
         for (var i = 0; i < count; i++)
         {
             var record = new InstanceRecord("orders", $"i{i}", "10.0.0.1", 5000, "0", new Dictionary<string, string>());
-            leases.Add((await _store.RegisterAsync(Ns, record, Ttl, CancellationToken.None)).LeaseId);
+            var lease = (await _store.RegisterAsync(Ns, record, Ttl, CancellationToken.None)).LeaseId;
+
+            // Renewed once at once (same expiry): an established instance, the kind self-preservation weighs.
+            await _store.RenewAsync(Ns, lease, CancellationToken.None);
+            leases.Add(lease);
         }
 
         return leases;
     }
+
+    [Fact]
+    public async Task ExecuteAsync_AppWithoutInstancesForUnmapAfter_MappingsRemoved()
+    {
+        await _store.MapServicesAsync(Ns, "ghost", ["s.A"], CancellationToken.None);
+        await _store.MapServicesAsync(Ns, "orders", ["s.A"], CancellationToken.None);
+        var lease = (await RegisterAsync(1))[0];
+        using var cts = new CancellationTokenSource(TestTimeouts.Long);
+        await _sweeper.StartAsync(cts.Token);
+        try
+        {
+            // Keep "orders" alive while the sweeper ticks past the default UnmapAfter (5 min).
+            await Poll.UntilAsync(async () =>
+            {
+                _time.Advance(TimeSpan.FromSeconds(5));
+                Assert.True((await _store.RenewAsync(Ns, lease, CancellationToken.None)).Found);
+                return (await _store.LookupServiceAsync(Ns, "s.A", CancellationToken.None)).Apps.Count == 1;
+            });
+        }
+        finally
+        {
+            await _sweeper.StopAsync(CancellationToken.None).WaitAsync(TestTimeouts.Long);
+        }
+
+        Assert.Equal(["orders"], (await _store.LookupServiceAsync(Ns, "s.A", CancellationToken.None)).Apps);
+        Assert.True(_time.GetUtcNow() >= new DateTimeOffset(2030, 1, 1, 0, 5, 0, TimeSpan.Zero));
+    }
+
+    private async Task RegisterJunkAsync(int count, TimeSpan ttl)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var record = new InstanceRecord("junk", $"j{i}", "10.0.0.2", 5000, "0", new Dictionary<string, string>());
+            await _store.RegisterAsync(Ns, record, ttl, CancellationToken.None);
+        }
+    }
+
+    private async Task RenewAllAsync(IEnumerable<long> leases)
+    {
+        foreach (var lease in leases)
+        {
+            Assert.True((await _store.RenewAsync(Ns, lease, CancellationToken.None)).Found);
+        }
+    }
+
+    private async Task<int> CountAsync(string app) =>
+        (await _store.ListInstancesAsync(Ns, app, CancellationToken.None)).Instances.Count;
 
     private async Task<int> CountAsync() =>
         (await _store.ListInstancesAsync(Ns, "orders", CancellationToken.None)).Instances.Count;

@@ -247,4 +247,55 @@ public sealed class RedisRegistryFunctionalTests(RedisServerFixture fixture)
             }
         }
     }
+
+    [Fact]
+    public async Task Redis_IdleAppOnTwoSweepingNodes_OneMappingDeletePerPair()
+    {
+        var prefix = RedisStores.NewPrefix();
+        const string UnmapFast = "--Introspection:Registry:Limits:UnmapAfter=00:00:01";
+        await using var a = await RegistryHost.StartOnRedisAsync(fixture.Server, prefix, UnmapFast);
+        await using var b = await RegistryHost.StartOnRedisAsync(fixture.Server, prefix, UnmapFast);
+        using var cts = new CancellationTokenSource(TestTimeouts.Long);
+        using var watch = b.Client.Watch(new WatchRequest { IncludeServiceMappings = true }, cancellationToken: cts.Token);
+        Assert.True(await watch.ResponseStream.MoveNext(cts.Token));
+        var map = new MapServiceRequest { App = "ghost" };
+        map.Services.AddRange(["s.A", "s.B"]);
+        await a.Client.MapServiceAsync(map, deadline: Deadline);
+
+        var events = new List<WatchEvent>();
+        while (events.Count(e => e.Type == WatchEventType.MappingDelete) < 2)
+        {
+            Assert.True(await watch.ResponseStream.MoveNext(cts.Token));
+            events.AddRange(watch.ResponseStream.Current.Events);
+        }
+
+        // Both nodes sweep every second for a while longer: no second unmapping.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.Empty((await a.Client.LookupServiceAsync(new LookupServiceRequest { Service = "s.A" }, deadline: Deadline)).Apps);
+        await a.Client.MapServiceAsync(new MapServiceRequest { App = "marker", Services = { "s.Z" } }, deadline: Deadline);
+        while (!events.Any(e => e.Type == WatchEventType.MappingPut && e.Mapping.App == "marker"))
+        {
+            Assert.True(await watch.ResponseStream.MoveNext(cts.Token));
+            events.AddRange(watch.ResponseStream.Current.Events);
+        }
+
+        Assert.Equal(
+            [("s.A", "ghost"), ("s.B", "ghost")],
+            events.Where(e => e.Type == WatchEventType.MappingDelete).Select(e => (e.Mapping.Service, e.Mapping.App)));
+    }
+
+    [Fact]
+    public async Task Redis_RegisterPastMaxInstancesPerNamespace_ResourceExhaustedOnEveryNode()
+    {
+        var prefix = RedisStores.NewPrefix();
+        const string Cap = "--Introspection:Registry:Limits:MaxInstancesPerNamespace=1";
+        await using var a = await RegistryHost.StartOnRedisAsync(fixture.Server, prefix, Cap);
+        await using var b = await RegistryHost.StartOnRedisAsync(fixture.Server, prefix, Cap);
+        await a.Client.RegisterAsync(Instances.Register(id: "a"), deadline: Deadline);
+
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await b.Client.RegisterAsync(Instances.Register(id: "b"), deadline: Deadline));
+
+        Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
+        Assert.Contains("Introspection:Registry:Limits:MaxInstancesPerNamespace (1)", ex.Status.Detail, StringComparison.Ordinal);
+    }
 }

@@ -77,6 +77,85 @@ public sealed class RedisRegistryStoreTests(RedisServerFixture fixture)
     }
 
     [Fact]
+    public async Task UnmapIdleApps_SweepersOnSeveralNodes_EachPairDeletedOnce()
+    {
+        var prefix = RedisStores.NewPrefix();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var stores = Enumerable.Range(0, 4).Select(_ => RedisStores.Create(fixture.Server.Configuration, prefix, time: time, configure: static o => o.UseTimeProviderClock = true)).ToArray();
+        try
+        {
+            for (var i = 0; i < 30; i++)
+            {
+                await stores[i % 4].MapServicesAsync(Ns, $"app{i:00}", ["s.A", "s.B", "s.C"], Ct).AsTask().WaitAsync(TestTimeouts.Long);
+            }
+
+            var mapped = await stores[0].GetRevisionAsync(Ct).AsTask().WaitAsync(TestTimeouts.Long);
+            time.Advance(TimeSpan.FromMinutes(10));
+
+            // Every node's sweeper finds the same idle apps and races to unmap them.
+            var unmapped = await Task.WhenAll(stores.Select(store => Task.Run(async () =>
+            {
+                var total = 0;
+                int done;
+                while ((done = await store.UnmapIdleAppsAsync(TimeSpan.FromMinutes(5), 5, Ct)) > 0)
+                {
+                    total += done;
+                }
+
+                return total;
+            }))).WaitAsync(TestTimeouts.Long);
+
+            Assert.Equal(30, unmapped.Sum());
+            var events = (await stores[1].ReadChangesAsync(mapped, 1000, Ct).AsTask().WaitAsync(TestTimeouts.Long)).Events;
+            Assert.Equal(90, events.Count);
+            Assert.All(events, e => Assert.Equal(ChangeKind.MappingDelete, e.Kind));
+            Assert.Equal(90, events.Select(e => e.Mapping).Distinct().Count());
+            Assert.Empty((await stores[2].GetSnapshotAsync(Ns, null, includeMappings: true, Ct).AsTask().WaitAsync(TestTimeouts.Long)).Mappings);
+        }
+        finally
+        {
+            foreach (var store in stores)
+            {
+                await store.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Register_NodesRacePastMaxInstancesPerNamespace_CapHolds()
+    {
+        var prefix = RedisStores.NewPrefix();
+        var options = new RegistryOptions();
+        options.Limits.MaxInstancesPerNamespace = 25;
+        var stores = Enumerable.Range(0, 4).Select(_ => RedisStores.Create(fixture.Server.Configuration, prefix, options)).ToArray();
+        try
+        {
+            var results = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => Task.Run(async () =>
+            {
+                try
+                {
+                    await stores[i % 4].RegisterAsync(Ns, Record("orders", $"i{i:00}"), TimeSpan.FromSeconds(30), Ct);
+                    return true;
+                }
+                catch (RegistryLimitExceededException)
+                {
+                    return false;
+                }
+            }))).WaitAsync(TestTimeouts.Long);
+
+            Assert.Equal(25, results.Count(static r => r));
+            Assert.Equal(25, (await stores[0].ListInstancesAsync(Ns, "orders", Ct).AsTask().WaitAsync(TestTimeouts.Long)).Instances.Count);
+        }
+        finally
+        {
+            foreach (var store in stores)
+            {
+                await store.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Revision_RedisFlushed_RestartsAboveOldRevisionsAndHistoryLost()
     {
         await using var server = await RedisServer.StartAsync();
@@ -227,6 +306,11 @@ public sealed class RedisRegistryStoreTests(RedisServerFixture fixture)
         Assert.Equal(
             [ChangeKind.Put, ChangeKind.Put, ChangeKind.Put, ChangeKind.MappingPut, ChangeKind.MappingPut, ChangeKind.Delete, ChangeKind.Delete],
             changes.Events.Select(e => e.Kind));
+
+        // The unmapping script too ("orders" lost its only instance above).
+        Assert.Equal(1, await store.UnmapIdleAppsAsync(TimeSpan.Zero, 10, Ct).AsTask().WaitAsync(TestTimeouts.Long));
+        var unmapped = await store.ReadChangesAsync(changes.CurrentRevision, 100, Ct).AsTask().WaitAsync(TestTimeouts.Long);
+        Assert.Equal([ChangeKind.MappingDelete, ChangeKind.MappingDelete], unmapped.Events.Select(e => e.Kind));
     }
 
     private static InstanceRecord Record(string app, string id) =>

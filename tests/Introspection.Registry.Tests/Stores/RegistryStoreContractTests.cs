@@ -337,6 +337,29 @@ public abstract class RegistryStoreContractTests<TFixture> : IClassFixture<TFixt
     }
 
     [Fact]
+    public async Task ScanLeases_RenewedAtLeastOnce_CountedAsEstablished()
+    {
+        var store = await CreateAsync();
+        var renewed = await store.RegisterAsync(Ns, Record("orders", "renewed"), TimeSpan.FromSeconds(2), Ct);
+        await store.RegisterAsync(Ns, Record("orders", "never"), TimeSpan.FromSeconds(2), Ct);
+        var replaced = await store.RegisterAsync(Ns, Record("orders", "replaced"), TimeSpan.FromSeconds(2), Ct);
+        Assert.True((await store.RenewAsync(Ns, renewed.LeaseId, Ct)).Found);
+        Assert.True((await store.RenewAsync(Ns, replaced.LeaseId, Ct)).Found);
+
+        // Registering again grants a new lease that has not proven itself yet.
+        await store.RegisterAsync(Ns, Record("orders", "replaced"), TimeSpan.FromSeconds(2), Ct);
+        Time.Advance(TimeSpan.FromSeconds(2));
+
+        var scan = await store.ScanLeasesAsync(10, Ct);
+
+        Assert.Equal((3, 3, 1, 1), (scan.TotalLeases, scan.TotalLapsed, scan.EstablishedLeases, scan.EstablishedLapsed));
+        Assert.Equal(["renewed"], scan.Lapsed.Where(l => l.Established).Select(l => l.InstanceId));
+        Assert.NotNull(await store.EvictAsync(scan.Lapsed.Single(l => l.Established), Ct));
+        var after = await store.ScanLeasesAsync(10, Ct);
+        Assert.Equal((2, 0L), (after.TotalLeases, after.EstablishedLeases));
+    }
+
+    [Fact]
     public async Task Evict_LapsedLease_RemovesInstanceWithOneDelete()
     {
         var store = await CreateAsync();
@@ -429,6 +452,154 @@ public abstract class RegistryStoreContractTests<TFixture> : IClassFixture<TFixt
             Assert.True(id > 0);
             Assert.True(ids.Add(id));
         }
+    }
+
+    [Fact]
+    public async Task Register_PastMaxInstancesPerNamespace_RefusedNothingChanged()
+    {
+        var store = await CreateAsync(o => o.Limits.MaxInstancesPerNamespace = 2);
+        await store.RegisterAsync(Ns, Record("orders", "a"), Ttl, Ct);
+        await store.RegisterAsync(Ns, Record("billing", "b"), Ttl, Ct);
+        var revision = await store.GetRevisionAsync(Ct);
+
+        var ex = await Assert.ThrowsAsync<RegistryLimitExceededException>(() => store.RegisterAsync(Ns, Record("orders", "c"), Ttl, Ct).AsTask());
+
+        Assert.Equal(("MaxInstancesPerNamespace", 2L), (ex.Limit, ex.Max));
+        Assert.Contains("Introspection:Registry:Limits:MaxInstancesPerNamespace", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(revision, await store.GetRevisionAsync(Ct));
+        Assert.Equal(2, (await store.ScanLeasesAsync(10, Ct)).TotalLeases);
+
+        // Re-registering an existing instance is no new instance; other namespaces have their own count.
+        await store.RegisterAsync(Ns, Record("orders", "a"), Ttl, Ct);
+        await store.RegisterAsync("other", Record("orders", "c"), Ttl, Ct);
+
+        // A freed slot can be taken again.
+        await store.DeregisterAsync(Ns, "billing", "b", Ct);
+        await store.RegisterAsync(Ns, Record("orders", "c"), Ttl, Ct);
+    }
+
+    [Fact]
+    public async Task Register_PastMaxNamespaces_RefusedUntilANamespaceEmpties()
+    {
+        var store = await CreateAsync(o => o.Limits.MaxNamespaces = 2);
+        await store.RegisterAsync("one", Record("orders", "a"), Ttl, Ct);
+        await store.MapServicesAsync("two", "orders", ["shop.Orders"], Ct);
+
+        var ex = await Assert.ThrowsAsync<RegistryLimitExceededException>(() => store.RegisterAsync("three", Record("orders", "a"), Ttl, Ct).AsTask());
+        Assert.Equal("MaxNamespaces", ex.Limit);
+        await Assert.ThrowsAsync<RegistryLimitExceededException>(() => store.MapServicesAsync("three", "orders", ["shop.Orders"], Ct).AsTask());
+        Assert.Empty((await store.ListAppsAsync("three", Ct)).Apps);
+
+        // Existing namespaces keep working; an emptied one frees its slot.
+        await store.RegisterAsync("one", Record("orders", "b"), Ttl, Ct);
+        await store.DeregisterAsync("one", "orders", "a", Ct);
+        await store.DeregisterAsync("one", "orders", "b", Ct);
+        await store.RegisterAsync("three", Record("orders", "a"), Ttl, Ct);
+    }
+
+    [Fact]
+    public async Task MapServices_PastMaxServicesPerApp_RefusedWholeCall()
+    {
+        var store = await CreateAsync(o => o.Limits.MaxServicesPerApp = 3);
+        await store.MapServicesAsync(Ns, "orders", ["s.A", "s.B"], Ct);
+        var revision = await store.GetRevisionAsync(Ct);
+
+        var ex = await Assert.ThrowsAsync<RegistryLimitExceededException>(() => store.MapServicesAsync(Ns, "orders", ["s.A", "s.C", "s.D"], Ct).AsTask());
+
+        Assert.Equal(("MaxServicesPerApp", 3L), (ex.Limit, ex.Max));
+        Assert.Equal(revision, await store.GetRevisionAsync(Ct));
+        Assert.Empty((await store.LookupServiceAsync(Ns, "s.C", Ct)).Apps);
+
+        // Existing pairs cost nothing; one more fits; another app has its own count.
+        Assert.Equal(revision, await store.MapServicesAsync(Ns, "orders", ["s.A", "s.B"], Ct));
+        await store.MapServicesAsync(Ns, "orders", ["s.A", "s.C"], Ct);
+        await store.MapServicesAsync(Ns, "billing", ["s.A", "s.B", "s.C"], Ct);
+    }
+
+    [Fact]
+    public async Task MapServices_PastMaxMappingsPerNamespace_Refused()
+    {
+        var store = await CreateAsync(o => o.Limits.MaxMappingsPerNamespace = 3);
+        await store.MapServicesAsync(Ns, "orders", ["s.A", "s.B"], Ct);
+
+        var ex = await Assert.ThrowsAsync<RegistryLimitExceededException>(() => store.MapServicesAsync(Ns, "billing", ["s.A", "s.B"], Ct).AsTask());
+
+        Assert.Equal(("MaxMappingsPerNamespace", 3L), (ex.Limit, ex.Max));
+        Assert.Equal(2, (await store.GetSnapshotAsync(Ns, null, includeMappings: true, Ct)).Mappings.Count);
+        await store.MapServicesAsync(Ns, "billing", ["s.A"], Ct);
+        await store.MapServicesAsync("other", "billing", ["s.A", "s.B"], Ct);
+    }
+
+    [Fact]
+    public async Task UnmapIdleApps_NoInstanceForUnmapAfter_MappingDeleteEventsAndLookupEmpty()
+    {
+        var store = await CreateAsync();
+        await store.MapServicesAsync(Ns, "orders", ["s.B", "s.A"], Ct);
+        await store.MapServicesAsync(Ns, "billing", ["s.A"], Ct);
+        var reg = await store.RegisterAsync(Ns, Record("billing", "b"), Ttl, Ct);
+        var start = await store.GetRevisionAsync(Ct);
+
+        Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(0, await store.UnmapIdleAppsAsync(TimeSpan.FromMinutes(2), 10, Ct));
+        Time.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(1, await store.UnmapIdleAppsAsync(TimeSpan.FromMinutes(2), 10, Ct));
+
+        var events = (await store.ReadChangesAsync(start, 100, Ct)).Events;
+        Assert.Equal([ChangeKind.MappingDelete, ChangeKind.MappingDelete], events.Select(e => e.Kind));
+        Assert.Equal([new ServiceAppPair("s.A", "orders"), new ServiceAppPair("s.B", "orders")], events.Select(e => e.Mapping!));
+        Assert.Equal(["billing"], (await store.LookupServiceAsync(Ns, "s.A", Ct)).Apps);
+        Assert.Empty((await store.LookupServiceAsync(Ns, "s.B", Ct)).Apps);
+        Assert.Equal([new ServiceAppPair("s.A", "billing")], (await store.GetSnapshotAsync(Ns, null, includeMappings: true, Ct)).Mappings);
+
+        // Once only: nothing left to unmap, no further events.
+        Assert.Equal(0, await store.UnmapIdleAppsAsync(TimeSpan.FromMinutes(2), 10, Ct));
+        Assert.Equal(2, (await store.ReadChangesAsync(start, 100, Ct)).Events.Count);
+        Assert.True((await store.RenewAsync(Ns, reg.LeaseId, Ct)).Found);
+    }
+
+    [Fact]
+    public async Task UnmapIdleApps_ClockStartsAtLastInstanceAndStopsOnRegister()
+    {
+        var store = await CreateAsync();
+        await store.RegisterAsync(Ns, Record("orders", "a"), Ttl, Ct);
+        await store.MapServicesAsync(Ns, "orders", ["s.A"], Ct);
+        Time.Advance(TimeSpan.FromMinutes(10));
+
+        // An app with instances is never idle, however old its mappings are.
+        Assert.Equal(0, await store.UnmapIdleAppsAsync(TimeSpan.FromMinutes(2), 10, Ct));
+        await store.DeregisterAsync(Ns, "orders", "a", Ct);
+        Time.Advance(TimeSpan.FromMinutes(1));
+
+        // A restart within UnmapAfter: registering again stops the clock.
+        await store.RegisterAsync(Ns, Record("orders", "a"), Ttl, Ct);
+        Time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(0, await store.UnmapIdleAppsAsync(TimeSpan.FromMinutes(2), 10, Ct));
+        Assert.Equal(["orders"], (await store.LookupServiceAsync(Ns, "s.A", Ct)).Apps);
+
+        await store.DeregisterAsync(Ns, "orders", "a", Ct);
+        Time.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(1, await store.UnmapIdleAppsAsync(TimeSpan.FromMinutes(2), 10, Ct));
+        Assert.Empty((await store.LookupServiceAsync(Ns, "s.A", Ct)).Apps);
+
+        // Unmapped counts free the namespace's mapping budget and the namespace itself.
+        await store.MapServicesAsync(Ns, "orders", ["s.A"], Ct);
+    }
+
+    [Fact]
+    public async Task UnmapIdleApps_MaxApps_BoundsOneCall()
+    {
+        var store = await CreateAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            await store.MapServicesAsync(Ns, $"app{i:00}", ["s.A", "s.B"], Ct);
+        }
+
+        Time.Advance(TimeSpan.FromMinutes(3));
+
+        Assert.Equal(12, await store.UnmapIdleAppsAsync(TimeSpan.FromMinutes(2), 12, Ct));
+        Assert.Equal(8, await store.UnmapIdleAppsAsync(TimeSpan.FromMinutes(2), 12, Ct));
+        Assert.Empty((await store.GetSnapshotAsync(Ns, null, includeMappings: true, Ct)).Mappings);
     }
 
     private static InstanceRecord Record(string app, string id) =>

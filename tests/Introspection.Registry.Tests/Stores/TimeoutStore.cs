@@ -19,6 +19,8 @@ internal sealed class TimeoutStore(IRegistryStore inner) : DelegatingStore(inner
 
     public override ValueTask<long?> DeregisterAsync(string ns, string app, string instanceId, CancellationToken cancellationToken) => Limit(base.DeregisterAsync(ns, app, instanceId, cancellationToken));
 
+    public override ValueTask<int> UnmapIdleAppsAsync(TimeSpan idleFor, int maxApps, CancellationToken cancellationToken) => Limit(base.UnmapIdleAppsAsync(idleFor, maxApps, cancellationToken));
+
     public override ValueTask<long> MapServicesAsync(string ns, string app, IReadOnlyList<string> services, CancellationToken cancellationToken) => Limit(base.MapServicesAsync(ns, app, services, cancellationToken));
 
     public override ValueTask<AppsResult> ListAppsAsync(string ns, CancellationToken cancellationToken) => Limit(base.ListAppsAsync(ns, cancellationToken));

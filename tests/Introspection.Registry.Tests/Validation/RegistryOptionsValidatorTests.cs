@@ -18,6 +18,13 @@ public sealed class RegistryOptionsValidatorTests
     [InlineData("Leases:Probe:Timeout")]
     [InlineData("Leases:Probe:MaxConsecutiveExtensions")]
     [InlineData("Leases:Probe:Concurrency")]
+    [InlineData("Limits:MaxNamespaces")]
+    [InlineData("Limits:MaxInstancesPerNamespace")]
+    [InlineData("Limits:MaxServicesPerApp")]
+    [InlineData("Limits:MaxMappingsPerNamespace")]
+    [InlineData("Limits:MaxServicesPerMapService")]
+    [InlineData("Limits:MaxWatchStreamsPerNamespace")]
+    [InlineData("Limits:UnmapAfter")]
     public void Validate_BadValue_FailsNamingKey(string key)
     {
         var options = new RegistryOptions();
@@ -32,6 +39,13 @@ public sealed class RegistryOptionsValidatorTests
             case "Leases:Probe:Timeout": options.Leases.Probe.Timeout = TimeSpan.Zero; break;
             case "Leases:Probe:MaxConsecutiveExtensions": options.Leases.Probe.MaxConsecutiveExtensions = -1; break;
             case "Leases:Probe:Concurrency": options.Leases.Probe.Concurrency = 0; break;
+            case "Limits:MaxNamespaces": options.Limits.MaxNamespaces = 0; break;
+            case "Limits:MaxInstancesPerNamespace": options.Limits.MaxInstancesPerNamespace = 0; break;
+            case "Limits:MaxServicesPerApp": options.Limits.MaxServicesPerApp = -1; break;
+            case "Limits:MaxMappingsPerNamespace": options.Limits.MaxMappingsPerNamespace = 0; break;
+            case "Limits:MaxServicesPerMapService": options.Limits.MaxServicesPerMapService = 1025; break;
+            case "Limits:MaxWatchStreamsPerNamespace": options.Limits.MaxWatchStreamsPerNamespace = 0; break;
+            case "Limits:UnmapAfter": options.Limits.UnmapAfter = TimeSpan.Zero; break;
         }
 
         var result = new RegistryOptionsValidator().Validate(null, options);

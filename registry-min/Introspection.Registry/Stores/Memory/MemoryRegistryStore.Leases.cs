@@ -12,12 +12,24 @@ internal sealed partial class MemoryRegistryStore
             var now = _timeProvider.GetUtcNow();
             var lapsed = new List<LapsedLease>();
             long totalLapsed = 0;
+            long established = 0;
+            long establishedLapsed = 0;
             foreach (var (leaseId, lease) in _leases)
             {
+                if (lease.Renewed)
+                {
+                    established++;
+                }
+
                 if (lease.ExpiresAt <= now)
                 {
                     totalLapsed++;
-                    lapsed.Add(new LapsedLease(lease.Namespace, leaseId, lease.App, lease.InstanceId, lease.ExpiresAt));
+                    if (lease.Renewed)
+                    {
+                        establishedLapsed++;
+                    }
+
+                    lapsed.Add(new LapsedLease(lease.Namespace, leaseId, lease.App, lease.InstanceId, lease.ExpiresAt) { Established = lease.Renewed });
                 }
             }
 
@@ -27,7 +39,7 @@ internal sealed partial class MemoryRegistryStore
                 lapsed.RemoveRange(maxLapsed, lapsed.Count - maxLapsed);
             }
 
-            return ValueTask.FromResult(new LeaseScan(_leases.Count, lapsed, totalLapsed));
+            return ValueTask.FromResult(new LeaseScan(_leases.Count, lapsed, totalLapsed) { EstablishedLeases = established, EstablishedLapsed = establishedLapsed });
         }
     }
 

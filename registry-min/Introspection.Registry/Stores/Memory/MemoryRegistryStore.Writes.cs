@@ -8,6 +8,17 @@ internal sealed partial class MemoryRegistryStore
         var labels = CopyLabels(instance.Labels);
         lock (_lock)
         {
+            // Caps first, before anything changes: a refused call leaves no trace (not even an empty namespace).
+            var isNew = !TryGetInstance(ns, instance.App, instance.InstanceId, out _);
+            if (isNew)
+            {
+                AdmitNamespace(ns);
+                if (_namespaces.TryGetValue(ns, out var existing) && existing.InstanceCount >= _limits.MaxInstancesPerNamespace)
+                {
+                    throw new RegistryLimitExceededException(nameof(RegistryLimitsOptions.MaxInstancesPerNamespace), _limits.MaxInstancesPerNamespace, $"namespace '{ns}' has {existing.InstanceCount} instances");
+                }
+            }
+
             var state = GetOrAddNamespace(ns);
             if (!state.Apps.TryGetValue(instance.App, out var instances))
             {
@@ -15,10 +26,15 @@ internal sealed partial class MemoryRegistryStore
                 state.Apps.Add(instance.App, instances);
             }
 
+            state.IdleSince.Remove(instance.App);
             if (instances.Remove(instance.InstanceId, out var previous))
             {
                 // Replacing revokes the old lease: a renewal with it answers NOT_FOUND from now on.
                 _leases.Remove(previous.LeaseId);
+            }
+            else
+            {
+                state.InstanceCount++;
             }
 
             var leaseId = NewLeaseId();
@@ -43,6 +59,7 @@ internal sealed partial class MemoryRegistryStore
             }
 
             lease.ExpiresAt = _timeProvider.GetUtcNow() + lease.Ttl;
+            lease.Renewed = true;
             return ValueTask.FromResult(new RenewResult(true, lease.Ttl));
         }
     }
@@ -96,8 +113,43 @@ internal sealed partial class MemoryRegistryStore
         ArgumentNullException.ThrowIfNull(services);
         lock (_lock)
         {
+            _namespaces.TryGetValue(ns, out var existing);
+            var added = 0;
+            foreach (var service in services)
+            {
+                if (existing is null || !existing.Services.TryGetValue(service, out var mapped) || !mapped.Contains(app))
+                {
+                    added++;
+                }
+            }
+
+            if (added == 0)
+            {
+                return ValueTask.FromResult(_revision);
+            }
+
+            // All or nothing: the caps are checked for the whole call before the first pair is added.
+            AdmitNamespace(ns);
+            var appServices = existing is not null && existing.AppServices.TryGetValue(app, out var known) ? known.Count : 0;
+            if (appServices + added > _limits.MaxServicesPerApp)
+            {
+                throw new RegistryLimitExceededException(nameof(RegistryLimitsOptions.MaxServicesPerApp), _limits.MaxServicesPerApp, $"app '{app}' in namespace '{ns}' is mapped to {appServices} services and asks for {added} more");
+            }
+
+            var mappings = existing?.MappingCount ?? 0;
+            if (mappings + added > _limits.MaxMappingsPerNamespace)
+            {
+                throw new RegistryLimitExceededException(nameof(RegistryLimitsOptions.MaxMappingsPerNamespace), _limits.MaxMappingsPerNamespace, $"namespace '{ns}' has {mappings} mappings and the call adds {added}");
+            }
+
             var state = GetOrAddNamespace(ns);
             var now = _timeProvider.GetUtcNow();
+            if (!state.AppServices.TryGetValue(app, out var ofApp))
+            {
+                ofApp = new SortedSet<string>(StringComparer.Ordinal);
+                state.AppServices.Add(app, ofApp);
+            }
+
             foreach (var service in services)
             {
                 if (!state.Services.TryGetValue(service, out var apps))
@@ -108,9 +160,17 @@ internal sealed partial class MemoryRegistryStore
 
                 if (apps.Add(app))
                 {
+                    ofApp.Add(service);
+                    state.MappingCount++;
                     var revision = ++_revision;
                     Append(new ChangeEvent(revision, ChangeKind.MappingPut, ns, null, new ServiceAppPair(service, app)), now);
                 }
+            }
+
+            // Mapped before (or without) any instance: the unmap clock runs from now.
+            if (!state.Apps.ContainsKey(app))
+            {
+                state.IdleSince.TryAdd(app, now);
             }
 
             return ValueTask.FromResult(_revision);
@@ -131,15 +191,100 @@ internal sealed partial class MemoryRegistryStore
         var state = _namespaces[ns];
         var instances = state.Apps[entry.Record.App];
         instances.Remove(entry.Record.InstanceId);
+        state.InstanceCount--;
+        var now = _timeProvider.GetUtcNow();
         if (instances.Count == 0)
         {
             state.Apps.Remove(entry.Record.App);
+            if (state.AppServices.ContainsKey(entry.Record.App))
+            {
+                state.IdleSince.TryAdd(entry.Record.App, now);
+            }
         }
 
         _leases.Remove(entry.LeaseId);
         var revision = ++_revision;
-        Append(new ChangeEvent(revision, ChangeKind.Delete, ns, entry.Record, null), _timeProvider.GetUtcNow());
+        Append(new ChangeEvent(revision, ChangeKind.Delete, ns, entry.Record, null), now);
+        RemoveIfEmpty(ns, state);
         return revision;
+    }
+
+    public ValueTask<int> UnmapIdleAppsAsync(TimeSpan idleFor, int maxApps, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxApps);
+        lock (_lock)
+        {
+            var now = _timeProvider.GetUtcNow();
+            var due = new List<(string Namespace, string App)>();
+            foreach (var (ns, state) in _namespaces)
+            {
+                foreach (var (app, since) in state.IdleSince)
+                {
+                    if (since <= now - idleFor)
+                    {
+                        due.Add((ns, app));
+                    }
+                }
+            }
+
+            // Oldest first would need a sort by time; ordinal order keeps answers deterministic and
+            // the rest is simply taken by the next sweep.
+            due.Sort(static (x, y) =>
+            {
+                var byNs = string.CompareOrdinal(x.Namespace, y.Namespace);
+                return byNs != 0 ? byNs : string.CompareOrdinal(x.App, y.App);
+            });
+            var unmapped = 0;
+            foreach (var (ns, app) in due.Take(maxApps))
+            {
+                if (!_namespaces.TryGetValue(ns, out var state) || !state.IdleSince.Remove(app))
+                {
+                    continue;
+                }
+
+                if (state.Apps.ContainsKey(app) || !state.AppServices.Remove(app, out var services))
+                {
+                    continue;
+                }
+
+                foreach (var service in services)
+                {
+                    var apps = state.Services[service];
+                    apps.Remove(app);
+                    if (apps.Count == 0)
+                    {
+                        state.Services.Remove(service);
+                    }
+
+                    state.MappingCount--;
+                    var revision = ++_revision;
+                    Append(new ChangeEvent(revision, ChangeKind.MappingDelete, ns, null, new ServiceAppPair(service, app)), now);
+                }
+
+                RemoveIfEmpty(ns, state);
+                unmapped++;
+            }
+
+            return ValueTask.FromResult(unmapped);
+        }
+    }
+
+    // Caller holds the lock. A namespace counts against MaxNamespaces while it holds state.
+    private void AdmitNamespace(string ns)
+    {
+        if (!_namespaces.ContainsKey(ns) && _namespaces.Count >= _limits.MaxNamespaces)
+        {
+            throw new RegistryLimitExceededException(nameof(RegistryLimitsOptions.MaxNamespaces), _limits.MaxNamespaces, $"{_namespaces.Count} namespaces hold state, '{ns}' would be a new one");
+        }
+    }
+
+    // Caller holds the lock.
+    private void RemoveIfEmpty(string ns, NamespaceState state)
+    {
+        if (state.IsEmpty)
+        {
+            _namespaces.Remove(ns);
+        }
     }
 
     // Caller holds the lock. Appends, trims by count and age, and wakes every waiter.

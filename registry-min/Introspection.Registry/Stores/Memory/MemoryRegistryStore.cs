@@ -12,6 +12,7 @@ internal sealed partial class MemoryRegistryStore : IRegistryStore
     private readonly Lock _lock = new();
     private readonly TimeProvider _timeProvider;
     private readonly RegistryHistoryOptions _historyOptions;
+    private readonly RegistryLimitsOptions _limits;
     private readonly Dictionary<string, NamespaceState> _namespaces = new(StringComparer.Ordinal);
     private readonly Dictionary<long, LeaseEntry> _leases = [];
     private readonly List<HistoryEntry> _history = [];
@@ -26,6 +27,7 @@ internal sealed partial class MemoryRegistryStore : IRegistryStore
         ArgumentNullException.ThrowIfNull(timeProvider);
         _timeProvider = timeProvider;
         _historyOptions = options.Value.History;
+        _limits = options.Value.Limits;
 
         // A restarted memory store has lost its history. Starting above every revision the previous
         // incarnation can have issued (unless it made over a million changes a second) makes a
@@ -63,6 +65,18 @@ internal sealed partial class MemoryRegistryStore : IRegistryStore
         public Dictionary<string, Dictionary<string, InstanceEntry>> Apps { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, SortedSet<string>> Services { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The reverse of <see cref="Services"/>: what an app is mapped to (per-app cap, unmapping).</summary>
+        public Dictionary<string, SortedSet<string>> AppServices { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Apps with mappings but no instance, and since when (the unmap clock).</summary>
+        public Dictionary<string, DateTimeOffset> IdleSince { get; } = new(StringComparer.Ordinal);
+
+        public int InstanceCount { get; set; }
+
+        public int MappingCount { get; set; }
+
+        public bool IsEmpty => Apps.Count == 0 && Services.Count == 0;
     }
 
     private sealed class InstanceEntry(InstanceRecord record, long leaseId)
@@ -83,6 +97,9 @@ internal sealed partial class MemoryRegistryStore : IRegistryStore
         public TimeSpan Ttl { get; } = ttl;
 
         public DateTimeOffset ExpiresAt { get; set; } = expiresAt;
+
+        /// <summary>Renewed at least once: only such leases count for self-preservation.</summary>
+        public bool Renewed { get; set; }
     }
 
     private readonly record struct HistoryEntry(ChangeEvent Event, DateTimeOffset At);
