@@ -8,16 +8,35 @@ internal sealed partial class RedisRegistryStore
     public async ValueTask<RegisterResult> RegisterAsync(string ns, InstanceRecord instance, TimeSpan ttl, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        var result = (RedisResult[])(await EvaluateAsync(
-            RedisScripts.Register,
-            [ns, instance.App, instance.InstanceId, RedisRecordCodec.EncodeBody(instance), (long)ttl.TotalMilliseconds],
-            cancellationToken).ConfigureAwait(false))!;
-        return new RegisterResult((long)result[0], ttl, (long)result[1]);
+        var args = new RedisValue[5 + RedisLeaseIds.CandidatesPerCall];
+        args[0] = ns;
+        args[1] = instance.App;
+        args[2] = instance.InstanceId;
+        args[3] = RedisRecordCodec.EncodeBody(instance);
+        args[4] = (long)ttl.TotalMilliseconds;
+
+        // Every candidate taken is a 2^-62 event per candidate; a second round is already beyond belief.
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            for (var i = 5; i < args.Length; i++)
+            {
+                args[i] = RedisLeaseIds.Next();
+            }
+
+            var result = await EvaluateWriteAsync(RedisScripts.Register, args, cancellationToken).ConfigureAwait(false);
+            if (!result.IsNull)
+            {
+                var reply = (RedisResult[])result!;
+                return new RegisterResult((long)reply[0], ttl, (long)reply[1]);
+            }
+        }
+
+        throw new InvalidOperationException("Every random lease id candidate was already taken: the lease id source is broken.");
     }
 
     public async ValueTask<long?> UpdateInstanceAsync(string ns, string app, string instanceId, string? revision, IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken)
     {
-        var result = await EvaluateAsync(
+        var result = await EvaluateWriteAsync(
             RedisScripts.Update,
             [
                 ns, app, instanceId,
@@ -29,7 +48,7 @@ internal sealed partial class RedisRegistryStore
     }
 
     public async ValueTask<long?> DeregisterAsync(string ns, string app, string instanceId, CancellationToken cancellationToken) =>
-        ToRevision(await EvaluateAsync(RedisScripts.Deregister, [ns, app, instanceId], cancellationToken).ConfigureAwait(false));
+        ToRevision(await EvaluateWriteAsync(RedisScripts.Deregister, [ns, app, instanceId], cancellationToken).ConfigureAwait(false));
 
     public async ValueTask<long> MapServicesAsync(string ns, string app, IReadOnlyList<string> services, CancellationToken cancellationToken)
     {
@@ -42,7 +61,7 @@ internal sealed partial class RedisRegistryStore
             args[2 + i] = services[i];
         }
 
-        return (long)await EvaluateAsync(RedisScripts.MapServices, args, cancellationToken).ConfigureAwait(false);
+        return (long)await EvaluateWriteAsync(RedisScripts.MapServices, args, cancellationToken).ConfigureAwait(false);
     }
 
     private static long? ToRevision(RedisResult result) =>
