@@ -20,6 +20,12 @@ internal sealed partial class RedisRegistryStore
                 .WaitAsync(cancellationToken).ConfigureAwait(false);
             acknowledged = (long)reply;
         }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not our caller's token: StackExchange.Redis cancels the commands of a connection it tears
+            // down (seen on a Sentinel switch-over). Left as is it would end the sweeper, and the host.
+            throw Unavailable(ex);
+        }
         catch (Exception ex) when (IsUnavailable(ex))
         {
             throw Unavailable(ex);

@@ -130,6 +130,12 @@ internal sealed partial class RedisRegistryStore : IRegistryStore, IAsyncDisposa
             // command itself ends by OperationTimeout.
             result = await connection.GetDatabase().ScriptEvaluateAsync(script, _keys, args).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not our caller's token: StackExchange.Redis cancels the commands of a connection it tears
+            // down (seen on a Sentinel switch-over). Left as is it would end the sweeper, and the host.
+            throw Unavailable(ex);
+        }
         catch (Exception ex) when (IsUnavailable(ex))
         {
             throw Unavailable(ex);
@@ -217,7 +223,7 @@ internal sealed partial class RedisRegistryStore : IRegistryStore, IAsyncDisposa
     /// <summary>The failures that mean nobody on this node can reach a working primary (not: it was slow).</summary>
     private static bool IsOutage(Exception ex) => ex switch
     {
-        RedisConnectionException or ObjectDisposedException => true,
+        RedisConnectionException or ObjectDisposedException or OperationCanceledException => true,
         RedisServerException server => server.Message.StartsWith("LOADING", StringComparison.Ordinal)
             || server.Message.StartsWith("READONLY", StringComparison.Ordinal)
             || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
