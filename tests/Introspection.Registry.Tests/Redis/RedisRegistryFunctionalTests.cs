@@ -199,9 +199,11 @@ public sealed class RedisRegistryFunctionalTests(RedisServerFixture fixture)
     [InlineData("--Introspection:Registry:Redis:KeyPrefix=x", "Configuration is required")]
     [InlineData("--Introspection:Registry:Redis:Configuration=127.0.0.1:1,notanoption=1", "not a valid")]
     [InlineData("--Introspection:Registry:Redis:Configuration=127.0.0.1:1,--Introspection:Registry:Redis:KeyPrefix=a{b}", "KeyPrefix")]
+    [InlineData("--Introspection:Registry:Redis:Configuration=127.0.0.1:1,--Introspection:Registry:Redis:WaitReplicas=-1", "WaitReplicas")]
+    [InlineData("--Introspection:Registry:Redis:Configuration=127.0.0.1:1,--Introspection:Registry:Redis:WaitReplicas=1 --Introspection:Registry:Redis:WaitTimeout=00:00:05", "WaitTimeout")]
     public async Task Startup_InvalidRedisSettings_FailsNamingTheSetting(string setting, string expected)
     {
-        var args = setting.Split(",--", 2) is [var first, var second] ? new[] { first, "--" + second } : [setting];
+        string[] args = setting.Split(",--", 2) is [var first, var second] ? [first, .. ("--" + second).Split(' ')] : [setting];
         await using var app = RegistryApplication.Build(["--urls", "http://127.0.0.1:0", "--Introspection:Registry:Store=redis", .. args]);
 
         var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => app.StartAsync().WaitAsync(TestTimeouts.Long));
