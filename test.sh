@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of the solution on a fresh machine.
-# Installs what is missing (redis-server for the Redis store tests), builds, runs all test
+# Installs what is missing (redis-server and redis-sentinel for the Redis store tests), builds, runs all test
 # projects, and ends with one line: "tests: N passed, N failed[, N skipped]" taken from the
 # real TRX results. Exits non-zero when any test failed or the run itself broke.
 set -uo pipefail
@@ -11,6 +11,13 @@ if ! command -v redis-server >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq && apt-get install -y -qq redis-server >/dev/null \
     || { echo "could not install redis-server" >&2; exit 1; }
+fi
+if ! command -v redis-sentinel >/dev/null 2>&1; then
+  # The Sentinel failover tests (tests/Shared/RedisSentinelCluster.cs) run a real redis-sentinel.
+  echo "redis-sentinel not found: installing it (Debian package redis-sentinel)"
+  export DEBIAN_FRONTEND=noninteractive
+  { apt-get install -y -qq redis-sentinel >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq redis-sentinel >/dev/null; }; } \
+    || { echo "could not install redis-sentinel" >&2; exit 1; }
 fi
 command -v dotnet >/dev/null 2>&1 || { echo "the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 

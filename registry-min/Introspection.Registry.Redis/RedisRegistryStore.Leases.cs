@@ -7,7 +7,7 @@ internal sealed partial class RedisRegistryStore
 {
     public async ValueTask<RenewResult> RenewAsync(string ns, long leaseId, CancellationToken cancellationToken)
     {
-        var ttlMs = (long)await EvaluateAsync(RedisScripts.Renew, [ns, leaseId], cancellationToken).ConfigureAwait(false);
+        var ttlMs = (long)await EvaluateWriteAsync(RedisScripts.Renew, [ns, leaseId], cancellationToken).ConfigureAwait(false);
         return ttlMs < 0 ? RenewResult.NotFound : new RenewResult(true, TimeSpan.FromMilliseconds(ttlMs));
     }
 
@@ -49,6 +49,6 @@ internal sealed partial class RedisRegistryStore
     public async ValueTask<long?> EvictAsync(LapsedLease lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        return ToRevision(await EvaluateAsync(RedisScripts.Evict, [lease.Namespace, lease.LeaseId, lease.App, lease.InstanceId], cancellationToken).ConfigureAwait(false));
+        return ToRevision(await EvaluateWriteAsync(RedisScripts.Evict, [lease.Namespace, lease.LeaseId, lease.App, lease.InstanceId], cancellationToken).ConfigureAwait(false));
     }
 }

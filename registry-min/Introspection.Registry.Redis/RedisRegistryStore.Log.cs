@@ -9,7 +9,7 @@ internal sealed partial class RedisRegistryStore
         public static partial void Connecting(ILogger logger, string endpoints, string prefix);
 
         [LoggerMessage(401, LogLevel.Warning, "Redis store unavailable, registry calls answer UNAVAILABLE until it is back: {Reason}")]
-        public static partial void RedisUnavailable(ILogger logger, string reason, Exception exception);
+        public static partial void RedisUnavailable(ILogger logger, string reason, Exception? exception);
 
         [LoggerMessage(402, LogLevel.Information, "Redis store available again.")]
         public static partial void RedisAvailable(ILogger logger);
@@ -28,5 +28,11 @@ internal sealed partial class RedisRegistryStore
 
         [LoggerMessage(407, LogLevel.Debug, "Redis store subscribed to {Channel}.")]
         public static partial void Subscribed(ILogger logger, string channel);
+
+        [LoggerMessage(408, LogLevel.Warning, "A Redis command failed without an outage (slow or busy Redis): that call answers UNAVAILABLE, leases and sweeps go on as usual. {Reason}")]
+        public static partial void RedisSlow(ILogger logger, string reason, Exception exception);
+
+        [LoggerMessage(409, LogLevel.Warning, "Only {Acknowledged} of {Required} Redis replicas acknowledged a write within {Timeout}: the call answers UNAVAILABLE (the write is on the primary but could be lost on failover).")]
+        public static partial void ReplicasBehind(ILogger logger, long acknowledged, int required, TimeSpan timeout);
     }
 }

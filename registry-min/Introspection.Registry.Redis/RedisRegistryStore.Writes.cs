@@ -10,16 +10,38 @@ internal sealed partial class RedisRegistryStore
     public async ValueTask<RegisterResult> RegisterAsync(string ns, InstanceRecord instance, TimeSpan ttl, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        var result = (RedisResult[])(await EvaluateLimitedAsync(
-            RedisScripts.Register,
-            [ns, instance.App, instance.InstanceId, RedisRecordCodec.EncodeBody(instance), (long)ttl.TotalMilliseconds, _limits.MaxNamespaces, _limits.MaxInstancesPerNamespace],
-            cancellationToken).ConfigureAwait(false))!;
-        return new RegisterResult((long)result[0], ttl, (long)result[1]);
+        // ARGV: ns, app, id, body, ttl, MaxNamespaces, MaxInstancesPerNamespace, then random lease id candidates.
+        var args = new RedisValue[7 + RedisLeaseIds.CandidatesPerCall];
+        args[0] = ns;
+        args[1] = instance.App;
+        args[2] = instance.InstanceId;
+        args[3] = RedisRecordCodec.EncodeBody(instance);
+        args[4] = (long)ttl.TotalMilliseconds;
+        args[5] = _limits.MaxNamespaces;
+        args[6] = _limits.MaxInstancesPerNamespace;
+
+        // Every candidate taken is a 2^-62 event per candidate; a second round is already beyond belief.
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            for (var i = 7; i < args.Length; i++)
+            {
+                args[i] = RedisLeaseIds.Next();
+            }
+
+            var result = await EvaluateLimitedAsync(RedisScripts.Register, args, cancellationToken).ConfigureAwait(false);
+            if (!result.IsNull)
+            {
+                var reply = (RedisResult[])result!;
+                return new RegisterResult((long)reply[0], ttl, (long)reply[1]);
+            }
+        }
+
+        throw new InvalidOperationException("Every random lease id candidate was already taken: the lease id source is broken.");
     }
 
     public async ValueTask<long?> UpdateInstanceAsync(string ns, string app, string instanceId, string? revision, IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken)
     {
-        var result = await EvaluateAsync(
+        var result = await EvaluateWriteAsync(
             RedisScripts.Update,
             [
                 ns, app, instanceId,
@@ -31,7 +53,7 @@ internal sealed partial class RedisRegistryStore
     }
 
     public async ValueTask<long?> DeregisterAsync(string ns, string app, string instanceId, CancellationToken cancellationToken) =>
-        ToRevision(await EvaluateAsync(RedisScripts.Deregister, [ns, app, instanceId], cancellationToken).ConfigureAwait(false));
+        ToRevision(await EvaluateWriteAsync(RedisScripts.Deregister, [ns, app, instanceId], cancellationToken).ConfigureAwait(false));
 
     public async ValueTask<long> MapServicesAsync(string ns, string app, IReadOnlyList<string> services, CancellationToken cancellationToken)
     {
@@ -60,7 +82,7 @@ internal sealed partial class RedisRegistryStore
         while (unmapped < maxApps)
         {
             var chunk = Math.Min(UnmapAppsPerScript, maxApps - unmapped);
-            var done = (int)(long)await EvaluateAsync(RedisScripts.UnmapIdle, [(long)idleFor.TotalMilliseconds, chunk], cancellationToken).ConfigureAwait(false);
+            var done = (int)(long)await EvaluateWriteAsync(RedisScripts.UnmapIdle, [(long)idleFor.TotalMilliseconds, chunk], cancellationToken).ConfigureAwait(false);
             unmapped += done;
             if (done < chunk)
             {
@@ -72,14 +94,14 @@ internal sealed partial class RedisRegistryStore
     }
 
     /// <summary>
-    /// <see cref="EvaluateAsync"/> for scripts that check a cap: their <c>LIMIT &lt;option&gt; &lt;max&gt; &lt;what&gt;</c>
+    /// <see cref="EvaluateWriteAsync"/> for write scripts that check a cap: their <c>LIMIT &lt;option&gt; &lt;max&gt; &lt;what&gt;</c>
     /// error reply becomes <see cref="RegistryLimitExceededException"/> (nothing was written).
     /// </summary>
     private async Task<RedisResult> EvaluateLimitedAsync(string script, RedisValue[] args, CancellationToken cancellationToken)
     {
         try
         {
-            return await EvaluateAsync(script, args, cancellationToken).ConfigureAwait(false);
+            return await EvaluateWriteAsync(script, args, cancellationToken).ConfigureAwait(false);
         }
         catch (RedisServerException ex) when (ex.Message.Contains("LIMIT ", StringComparison.Ordinal))
         {

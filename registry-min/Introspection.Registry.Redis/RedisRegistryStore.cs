@@ -28,6 +28,14 @@ internal sealed partial class RedisRegistryStore : IRegistryStore, IAsyncDisposa
     private ConnectionMultiplexer? _connection;
     private Task? _heartbeat;
     private int _unavailable;
+    private int _slow;
+    private int _replicasBehind;
+
+    // Outages this node has seen (connection lost, server not serving, heartbeat dark over a window) vs.
+    // the last one a script has measured. Starts "one pending": a node cannot know what happened before
+    // it started, so its first script may extend for a gap nobody measured (the whole registry was down).
+    private int _outageVersion = 1;
+    private int _outageHandled;
     private int _subscribed;
     private long _notifiedRevision;
     private long _knownOutageOffsetMs = -1;
@@ -97,6 +105,12 @@ internal sealed partial class RedisRegistryStore : IRegistryStore, IAsyncDisposa
     private async Task<RedisResult> EvaluateAsync(string script, RedisValue[] scriptArgs, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+
+        // Whether this node saw a real outage whose gap no script of this node has measured yet: only
+        // then may the script extend the leases (see RedisScripts.Prelude, clock()).
+        var handled = Volatile.Read(ref _outageHandled);
+        var declared = Volatile.Read(ref _outageVersion);
+        var outagePending = declared != handled;
         RedisResult result;
         try
         {
@@ -106,7 +120,8 @@ internal sealed partial class RedisRegistryStore : IRegistryStore, IAsyncDisposa
             args[1] = _options.UseTimeProviderClock
                 ? _timeProvider.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)
                 : string.Empty;
-            args[2] = _options.UseTimeProviderClock ? 0 : (long)_options.OutageThreshold.TotalMilliseconds;
+            var thresholdMs = _options.UseTimeProviderClock ? 0 : (long)_options.OutageThreshold.TotalMilliseconds;
+            args[2] = outagePending ? thresholdMs : -thresholdMs;
             args[3] = _history.MaxEvents;
             args[4] = (long)_history.MaxAge.TotalMilliseconds;
             scriptArgs.CopyTo(args, 5);
@@ -117,22 +132,77 @@ internal sealed partial class RedisRegistryStore : IRegistryStore, IAsyncDisposa
             // command itself ends by OperationTimeout.
             result = await connection.GetDatabase().ScriptEvaluateAsync(script, _keys, args).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not our caller's token: StackExchange.Redis cancels the commands of a connection it tears
+            // down (seen on a Sentinel switch-over). Left as is it would end the sweeper, and the host.
+            throw Unavailable(ex);
+        }
         catch (Exception ex) when (IsUnavailable(ex))
         {
-            if (Interlocked.Exchange(ref _unavailable, 1) == 0)
-            {
-                Log.RedisUnavailable(_logger, ex.Message, ex);
-            }
-
-            throw new RegistryStoreUnavailableException($"Redis is unavailable: {ex.Message}", ex);
+            throw Unavailable(ex);
         }
 
+        if (outagePending)
+        {
+            // This script ran after the outage with the right to extend: the gap is accounted for. A
+            // newer outage declared meanwhile has a higher version and stays pending.
+            Interlocked.CompareExchange(ref _outageHandled, declared, handled);
+        }
+
+        Succeeded();
+        return result;
+    }
+
+    /// <summary>Runs a script that writes, then (with <see cref="RegistryRedisOptions.WaitReplicas"/>) waits for replicas to have it.</summary>
+    private async Task<RedisResult> EvaluateWriteAsync(string script, RedisValue[] scriptArgs, CancellationToken cancellationToken)
+    {
+        var result = await EvaluateAsync(script, scriptArgs, cancellationToken).ConfigureAwait(false);
+        if (_options.WaitReplicas > 0)
+        {
+            await WaitForReplicasAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Maps a failure to the exception callers see, and decides whether it is an outage. Only a lost
+    /// connection or a server that cannot serve (restarting, demoted, failing over) is: a command that
+    /// was merely slow (a timeout, <c>BUSY</c>) fails this one call with UNAVAILABLE and changes nothing
+    /// else — it must not extend every lease. A Redis that stops answering without dropping the
+    /// connection is caught by the heartbeat (<see cref="RunHeartbeatAsync"/>).
+    /// </summary>
+    private RegistryStoreUnavailableException Unavailable(Exception ex)
+    {
+        if (IsOutage(ex))
+        {
+            DeclareOutage(ex.Message, ex);
+        }
+        else if (Interlocked.Exchange(ref _slow, 1) == 0)
+        {
+            Log.RedisSlow(_logger, ex.Message, ex);
+        }
+
+        return new RegistryStoreUnavailableException($"Redis is unavailable: {ex.Message}", ex);
+    }
+
+    private void DeclareOutage(string reason, Exception? exception)
+    {
+        Interlocked.Increment(ref _outageVersion);
+        if (Interlocked.Exchange(ref _unavailable, 1) == 0)
+        {
+            Log.RedisUnavailable(_logger, reason, exception);
+        }
+    }
+
+    private void Succeeded()
+    {
+        Volatile.Write(ref _slow, 0);
         if (Interlocked.Exchange(ref _unavailable, 0) == 1)
         {
             Log.RedisAvailable(_logger);
         }
-
-        return result;
     }
 
     private static bool IsUnavailable(Exception ex) => ex switch
@@ -149,6 +219,18 @@ internal sealed partial class RedisRegistryStore : IRegistryStore, IAsyncDisposa
             || server.Message.StartsWith("BUSY", StringComparison.Ordinal)
             || server.Message.StartsWith("NOREPLICAS", StringComparison.Ordinal),
         ObjectDisposedException => true,
+        _ => false,
+    };
+
+    /// <summary>The failures that mean nobody on this node can reach a working primary (not: it was slow).</summary>
+    private static bool IsOutage(Exception ex) => ex switch
+    {
+        RedisConnectionException or ObjectDisposedException or OperationCanceledException => true,
+        RedisServerException server => server.Message.StartsWith("LOADING", StringComparison.Ordinal)
+            || server.Message.StartsWith("READONLY", StringComparison.Ordinal)
+            || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
+            || server.Message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal)
+            || server.Message.StartsWith("NOREPLICAS", StringComparison.Ordinal),
         _ => false,
     };
 
@@ -182,7 +264,11 @@ internal sealed partial class RedisRegistryStore : IRegistryStore, IAsyncDisposa
             }
 
             var connection = await connecting.ConfigureAwait(false);
-            connection.ConnectionFailed += (_, e) => Log.ConnectionFailed(_logger, e.EndPoint?.ToString(), e.FailureType, e.Exception);
+            connection.ConnectionFailed += (_, e) =>
+            {
+                Log.ConnectionFailed(_logger, e.EndPoint?.ToString(), e.FailureType, e.Exception);
+                DeclareOutage($"connection to {e.EndPoint} failed ({e.FailureType})", e.Exception);
+            };
             connection.ConnectionRestored += (_, e) => Log.ConnectionRestored(_logger, e.EndPoint?.ToString());
             Volatile.Write(ref _connection, connection);
             using (ExecutionContext.SuppressFlow())
@@ -225,6 +311,8 @@ internal sealed partial class RedisRegistryStore : IRegistryStore, IAsyncDisposa
     private async Task RunHeartbeatAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(_options.ClockInterval, _timeProvider);
+        var lastSuccess = _timeProvider.GetTimestamp();
+        var failures = 0;
         try
         {
             do
@@ -233,15 +321,26 @@ internal sealed partial class RedisRegistryStore : IRegistryStore, IAsyncDisposa
                 {
                     await EnsureSubscribedAsync(cancellationToken).ConfigureAwait(false);
                     var offset = (long)await EvaluateAsync(RedisScripts.Heartbeat, [], cancellationToken).ConfigureAwait(false);
+                    lastSuccess = _timeProvider.GetTimestamp();
+                    failures = 0;
                     var known = Interlocked.Exchange(ref _knownOutageOffsetMs, offset);
                     if (known >= 0 && offset > known)
                     {
                         Log.LeasesExtended(_logger, TimeSpan.FromMilliseconds(offset - known));
                     }
                 }
-                catch (RegistryStoreUnavailableException)
+                catch (RegistryStoreUnavailableException ex)
                 {
-                    // Logged once per outage by EvaluateAsync; the next tick tries again.
+                    // One failed heartbeat is a slow Redis, not an outage. Failing again and again over
+                    // OutageWindow is: a Redis that froze, or a path that went dark without a reset,
+                    // never drops the connection, so this is the only way such an outage gets measured.
+                    // (A lost connection was declared already, by EvaluateAsync or ConnectionFailed.)
+                    failures++;
+                    var silent = _timeProvider.GetElapsedTime(lastSuccess);
+                    if (failures >= 2 && silent >= OutageWindow)
+                    {
+                        DeclareOutage($"the heartbeat failed {failures} times in a row over {silent}: {ex.Message}", ex);
+                    }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -255,4 +354,7 @@ internal sealed partial class RedisRegistryStore : IRegistryStore, IAsyncDisposa
         {
         }
     }
+
+    /// <summary>How long the heartbeat must keep failing before this node calls it an outage.</summary>
+    private TimeSpan OutageWindow => _options.OutageThreshold > _options.ClockInterval ? _options.OutageThreshold : _options.ClockInterval;
 }

@@ -8,10 +8,11 @@ namespace Introspection.Registry.Stores.Redis;
 /// </summary>
 /// <remarks>
 /// Common arguments: ARGV[1] key prefix <c>{name}:</c>, ARGV[2] clock override in Unix ms ("" = Redis
-/// <c>TIME</c>), ARGV[3] outage threshold ms (0 = off), ARGV[4] history MaxEvents, ARGV[5] history
-/// MaxAge ms; a script's own arguments start at ARGV[6]. Lua numbers are doubles: revisions and lease
-/// ids (≈ Unix µs, ~2^51) are exact, but <c>tostring</c>/<c>..</c> would print them in exponent form,
-/// hence <c>fmt</c> everywhere a number becomes a string.
+/// <c>TIME</c>), ARGV[3] outage threshold ms (0 = off; negative: the caller saw no outage, so it may not extend), ARGV[4] history MaxEvents, ARGV[5] history
+/// MaxAge ms; a script's own arguments start at ARGV[6]. Lua numbers are doubles: revisions (≈ Unix µs,
+/// ~2^51) are exact, but <c>tostring</c>/<c>..</c> would print them in exponent form, hence <c>fmt</c>
+/// everywhere a number becomes a string. Lease ids (random 62 bits) are not exact as doubles: the
+/// scripts only ever handle them as strings.
 /// </remarks>
 internal static class RedisScripts
 {
@@ -63,7 +64,7 @@ internal static class RedisScripts
         end
 
         -- A missing counter starts at Redis's time in microseconds: a flushed or replaced Redis
-        -- restarts above every revision (and lease id) it can ever have issued.
+        -- restarts above every revision it can ever have issued.
         local function counter(key)
           if redis.call('EXISTS', key) == 0 then
             local t = redis.call('TIME')
@@ -73,12 +74,16 @@ internal static class RedisScripts
         end
         local function current_rev() return tonumber(redis.call('GET', counter(pfx .. 'rev'))) end
         local function next_rev() return fmt(redis.call('INCR', counter(pfx .. 'rev'))) end
-        local function next_lease() return fmt(redis.call('INCR', counter(pfx .. 'lease:seq'))) end
 
         -- Returns (wall, lease) in ms. Lease expiries live on the lease clock = wall minus every outage
         -- seen so far. Every node touches clock:last often; a gap longer than the threshold means nobody
         -- could reach Redis (down, restarted, failed over, all nodes cut off), so nobody could renew:
         -- the whole gap is added to the offset, which extends every lease at once, exactly once.
+        -- But a gap is also what a slow command (a long script, DEBUG SLEEP) leaves, and slow is not
+        -- down. So only a caller that saw a real outage (connection lost, heartbeat dark; ARGV[3] > 0)
+        -- extends. Any other caller (ARGV[3] < 0) only notes the gap in clock:gap for a moment, for a
+        -- node whose declared-outage calls reach Redis right behind it (a frozen Redis thawing runs the
+        -- calls queued before the declaration first).
         local function clock()
           local now
           if ARGV[2] == '' then
@@ -92,9 +97,17 @@ internal static class RedisScripts
           local threshold = tonumber(ARGV[3])
           if last then
             last = tonumber(last)
-            if threshold > 0 and now - last > threshold then
-              offset = offset + (now - last)
-              redis.call('SET', pfx .. 'clock:offset', fmt(offset))
+            local gap = now - last
+            if threshold > 0 then
+              local noted = tonumber(redis.call('GET', pfx .. 'clock:gap') or '0')
+              if noted > gap then gap = noted end
+              if gap > threshold then
+                offset = offset + gap
+                redis.call('SET', pfx .. 'clock:offset', fmt(offset))
+                redis.call('DEL', pfx .. 'clock:gap')
+              end
+            elseif threshold < 0 and gap > -threshold then
+              redis.call('SET', pfx .. 'clock:gap', fmt(gap), 'PX', fmt(-threshold))
             end
           end
           if (not last) or now > last then
@@ -147,11 +160,21 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// ARGV[6..12]: ns, app, instance id, body, ttl ms, MaxNamespaces, MaxInstancesPerNamespace.
-    /// Returns {lease, revision}, or a LIMIT error for a new instance past a cap.
+    /// ARGV[6..12]: ns, app, instance id, body, ttl ms, MaxNamespaces, MaxInstancesPerNamespace; ARGV[13..]: random
+    /// lease id candidates. Returns {lease, revision}, a LIMIT error for a new instance past a cap, or nil (nothing
+    /// changed) when every candidate is taken.
     /// </summary>
     public const string Register = Prelude + """
         local ns, app, id, body, ttl = ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10]
+        -- Lease ids are random (drawn by the caller), never a counter: a counter lets a caller renew
+        -- its own id + 1, a stranger's lease. A taken candidate (another node drew it) is skipped;
+        -- none free -> nil, and the caller retries with new ones. Kept as strings: 62 bits do not fit
+        -- a Lua double.
+        local lease = nil
+        for i = 13, #ARGV do
+          if redis.call('HEXISTS', owners, ARGV[i]) == 0 then lease = ARGV[i]; break end
+        end
+        if not lease then return false end
         local old = redis.call('HGET', ikey(ns, app), id)
         if not old then
           if ns_full(ns, ARGV[11]) then
@@ -174,7 +197,6 @@ internal static class RedisScripts
           redis.call('HINCRBY', ninst, ns, 1)
           redis.call('SADD', nss, ns)
         end
-        local lease = next_lease()
         local rev = next_rev()
         redis.call('HSET', ikey(ns, app), id, rev .. '\n' .. lease .. '\n' .. body)
         redis.call('HSET', owners, lease, ns .. '\n' .. app .. '\n' .. id .. '\n' .. ttl)

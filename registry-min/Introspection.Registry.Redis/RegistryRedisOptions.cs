@@ -58,6 +58,22 @@ public sealed class RegistryRedisOptions
     public TimeSpan OutageThreshold { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// Durability: after every write (register, update, deregister, map, renew, evict) send Redis
+    /// <c>WAIT WaitReplicas WaitTimeout</c> and acknowledge the call only when at least this many replicas
+    /// have the write; otherwise the call answers UNAVAILABLE (the write is applied on the primary and may
+    /// or may not survive a failover; the caller retries). Redis replicates asynchronously, so without it
+    /// a failover can lose writes the registry acknowledged. Costs one round trip per write, and while
+    /// replicas lag every write waits up to <see cref="WaitTimeout"/>. Zero disables it. Default 0.
+    /// </summary>
+    public int WaitReplicas { get; set; }
+
+    /// <summary>
+    /// How long one <c>WAIT</c> (see <see cref="WaitReplicas"/>) waits for replica acknowledgements. Must be
+    /// positive and below <see cref="OperationTimeout"/>. Default 500 ms.
+    /// </summary>
+    public TimeSpan WaitTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
     /// Tests only: read the lease and history clock from the injected <see cref="TimeProvider"/> instead
     /// of Redis's <c>TIME</c>, and do not extend leases after gaps (a fake clock jumps).
     /// </summary>

@@ -47,6 +47,17 @@ internal sealed class RegistryRedisOptionsValidator(IOptions<RegistryOptions> re
             errors.Add($"{RegistryRedisOptions.SectionName}:OutageThreshold must be zero (off) or at least twice ClockInterval ({2 * options.ClockInterval}), got {options.OutageThreshold}.");
         }
 
+        if (options.WaitReplicas < 0)
+        {
+            errors.Add($"{RegistryRedisOptions.SectionName}:WaitReplicas must be zero (off) or a number of replicas, got {options.WaitReplicas}.");
+        }
+
+        if (options.WaitReplicas > 0 && (options.WaitTimeout <= TimeSpan.Zero || options.WaitTimeout >= options.OperationTimeout))
+        {
+            // WAIT 0 would wait forever; a WAIT longer than the command timeout would fail every write that waits.
+            errors.Add($"{RegistryRedisOptions.SectionName}:WaitTimeout must be positive and below OperationTimeout ({options.OperationTimeout}) when WaitReplicas is set, got {options.WaitTimeout}.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -143,11 +143,14 @@ public sealed class RedisServer(bool durable, IReadOnlyList<string> extraArgs) :
     }
 
     /// <summary>Sends one inline command and answers the raw reply (setup only: no client library involved).</summary>
-    public async Task<string> CommandAsync(string inline)
+    public Task<string> CommandAsync(string inline) => CommandAsync(Port, inline);
+
+    /// <summary>Sends one inline command to any Redis (or Sentinel) on loopback <paramref name="port"/> and answers the raw reply.</summary>
+    public static async Task<string> CommandAsync(int port, string inline)
     {
         using var client = new TcpClient();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await client.ConnectAsync(IPAddress.Loopback, Port, cts.Token).ConfigureAwait(false);
+        await client.ConnectAsync(IPAddress.Loopback, port, cts.Token).ConfigureAwait(false);
         var stream = client.GetStream();
         await stream.WriteAsync(Encoding.ASCII.GetBytes(inline + "\r\n"), cts.Token).ConfigureAwait(false);
         var buffer = new byte[16 * 1024];
@@ -178,17 +181,21 @@ public sealed class RedisServer(bool durable, IReadOnlyList<string> extraArgs) :
         }
     }
 
-    private static string FindRedisServer()
+    private static string FindRedisServer() =>
+        FindExecutable("redis-server") ?? throw new InvalidOperationException("redis-server is not installed (apt-get install -y redis-server); the test command installs it.");
+
+    /// <summary>The full path of <paramref name="name"/> on PATH (or /usr/bin, /usr/local/bin), or null.</summary>
+    public static string? FindExecutable(string name)
     {
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Append("/usr/bin").Append("/usr/local/bin"))
         {
-            var candidate = Path.Combine(dir, "redis-server");
+            var candidate = Path.Combine(dir, name);
             if (File.Exists(candidate))
             {
                 return candidate;
             }
         }
 
-        throw new InvalidOperationException("redis-server is not installed (apt-get install -y redis-server); the test command installs it.");
+        return null;
     }
 }

@@ -602,6 +602,49 @@ public abstract class RegistryStoreContractTests<TFixture> : IClassFixture<TFixt
         Assert.Empty((await store.GetSnapshotAsync(Ns, null, includeMappings: true, Ct)).Mappings);
     }
 
+    [Fact]
+    public async Task LeaseIds_ManyRegistrations_NotSequential()
+    {
+        var store = await CreateAsync();
+        var ids = new List<long>();
+        for (var i = 0; i < 200; i++)
+        {
+            ids.Add((await store.RegisterAsync(Ns, Record("orders", $"i{i}"), Ttl, Ct)).LeaseId);
+        }
+
+        // Random 62-bit ids: two of 200 within 1000 of each other is a ~2^-40 event; a counter always is.
+        var sorted = ids.Order().ToArray();
+        var closest = sorted.Zip(sorted.Skip(1), static (a, b) => b - a).Min();
+        Assert.True(closest > 1000, $"two lease ids only {closest} apart: ids are guessable from one's own");
+        Assert.All(ids, id => Assert.InRange(id, 1, (1L << 62) - 1));
+    }
+
+    [Fact]
+    public async Task Renew_OwnLeaseIdPlusMinusUpTo1000_NotFoundAndRenewsNothing()
+    {
+        var store = await CreateAsync();
+        var leases = new List<long>();
+        for (var i = 0; i < 20; i++)
+        {
+            leases.Add((await store.RegisterAsync(Ns, Record("orders", $"i{i}"), Ttl, Ct)).LeaseId);
+        }
+
+        Time.Advance(Ttl + TimeSpan.FromSeconds(1));
+        var own = leases[10];
+        var guesses = Enumerable.Range(1, 1000).SelectMany(d => new[] { own + d, own - d }).ToArray();
+        var found = 0;
+        foreach (var chunk in guesses.Chunk(100))
+        {
+            var answers = await Task.WhenAll(chunk.Select(id => store.RenewAsync(Ns, id, Ct).AsTask())).WaitAsync(TestTimeouts.Long);
+            found += answers.Count(a => a.Found);
+        }
+
+        Assert.Equal(0, found);
+        var scan = await store.ScanLeasesAsync(100, Ct);
+        Assert.Equal((20, 20L), (scan.Lapsed.Count, scan.TotalLapsed));
+        Assert.True((await store.RenewAsync(Ns, own, Ct)).Found);
+    }
+
     private static InstanceRecord Record(string app, string id) =>
         new(app, id, "10.0.0.1", 5000, Instances.RevisionA, new Dictionary<string, string> { ["zone"] = "a" });
 

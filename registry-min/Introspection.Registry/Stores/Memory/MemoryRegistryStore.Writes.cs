@@ -325,12 +325,16 @@ internal sealed partial class MemoryRegistryStore
     {
         // Random ids, not a counter: a restarted registry must never grant an id that a process
         // still renewing against the previous incarnation holds (it would renew someone else's lease).
+        // Cryptographically random: a KeepAlive carries only (namespace, lease id), so an id that can be
+        // predicted from one's own (a counter, or a non-cryptographic generator) is someone else's lease.
+        Span<byte> bytes = stackalloc byte[sizeof(long)];
         long id;
         do
         {
-            id = Random.Shared.NextInt64(1, 1L << 62);
+            System.Security.Cryptography.RandomNumberGenerator.Fill(bytes);
+            id = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(bytes) & ((1L << 62) - 1);
         }
-        while (_leases.ContainsKey(id));
+        while (id == 0 || _leases.ContainsKey(id));
         return id;
     }
 
