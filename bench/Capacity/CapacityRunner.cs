@@ -55,8 +55,9 @@ internal sealed class CapacityRunner
                 // The fan-out test holds every watcher's queue: keep the default, but make room for a burst.
             };
 
-            // The registry's caps must not be what a large run measures: raise them to the run's size.
-            args.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--Introspection:Registry:Limits:MaxInstancesPerNamespace={Math.Max(100_000, _options.Instances)}"));
+            // The registry's caps must not be what a large run measures: raise them above the run's size (the
+            // fan-out phase registers its own instance on top of the --instances already live).
+            args.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--Introspection:Registry:Limits:MaxInstancesPerNamespace={_options.Instances + 1_000}"));
             args.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--Introspection:Registry:Limits:MaxWatchStreamsPerNamespace={Math.Max(10_000, _options.Watchers)}"));
             if (_store == "redis")
             {
