@@ -81,9 +81,13 @@ internal static class RedisScripts
         -- the whole gap is added to the offset, which extends every lease at once, exactly once.
         -- But a gap is also what a slow command (a long script, DEBUG SLEEP) leaves, and slow is not
         -- down. So only a caller that saw a real outage (connection lost, heartbeat dark; ARGV[3] > 0)
-        -- extends. Any other caller (ARGV[3] < 0) only notes the gap in clock:gap for a moment, for a
-        -- node whose declared-outage calls reach Redis right behind it (a frozen Redis thawing runs the
-        -- calls queued before the declaration first).
+        -- extends. Any other caller (ARGV[3] < 0) notes the gap in clock:gap (its length) and
+        -- clock:gapfrom (its start on the lease clock) and moves clock:last on. The note must outlive
+        -- the time a declaring node needs to get back to Redis (reconnect backoff, a loaded machine):
+        -- kept for 10 x threshold, not 1 x, or a restart whose first script came from a node that saw
+        -- nothing forgot the outage before the declaring node's first script, and no lease was
+        -- extended. While the note exists Evict spares every lease that lapsed after the gap began
+        -- (see evictable()); unconsumed when it expires, the gap was a slow Redis and sweeps go on.
         local function clock()
           local now
           if ARGV[2] == '' then
@@ -104,16 +108,28 @@ internal static class RedisScripts
               if gap > threshold then
                 offset = offset + gap
                 redis.call('SET', pfx .. 'clock:offset', fmt(offset))
-                redis.call('DEL', pfx .. 'clock:gap')
+                redis.call('DEL', pfx .. 'clock:gap', pfx .. 'clock:gapfrom')
               end
             elseif threshold < 0 and gap > -threshold then
-              redis.call('SET', pfx .. 'clock:gap', fmt(gap), 'PX', fmt(-threshold))
+              -- The latest gap wins: a later stall replaces an older note, so a slow Redis never
+              -- spares a lease for longer than 10 x threshold after its last stall.
+              local keep = fmt(-threshold * 10)
+              redis.call('SET', pfx .. 'clock:gap', fmt(gap), 'PX', keep)
+              redis.call('SET', pfx .. 'clock:gapfrom', fmt(last - offset), 'PX', keep)
             end
           end
           if (not last) or now > last then
             redis.call('SET', pfx .. 'clock:last', fmt(now))
           end
           return now, now - offset
+        end
+
+        -- Whether a lease with this expiry (lease clock) may be evicted now. Not while a noted gap
+        -- (see clock()) that began before the expiry waits for a declaring node: had that node's
+        -- script run first, the lease would be extended, not lapsed. Call after clock().
+        local function evictable(score)
+          local from = redis.call('GET', pfx .. 'clock:gapfrom')
+          return (not from) or tonumber(score) <= tonumber(from)
         end
 
         -- The feed is a stream whose entry ids are '<revision>-0', so a revision range is an id range.
@@ -248,7 +264,8 @@ internal static class RedisScripts
 
     /// <summary>
     /// ARGV[6..9]: ns, lease, app, id. The compare-and-delete of the sweepers: evicts only if the lease
-    /// still exists, still belongs to that instance and is still lapsed. Returns the DELETE revision or nil.
+    /// still exists, still belongs to that instance and is still lapsed, and no noted outage gap (clock()) began before
+    /// its expiry. Returns the DELETE revision or nil.
     /// </summary>
     public const string Evict = Prelude + """
         local ns, lease, app, id = ARGV[6], ARGV[7], ARGV[8], ARGV[9]
@@ -258,7 +275,7 @@ internal static class RedisScripts
         if o[1] ~= ns or o[2] ~= app or o[3] ~= id then return false end
         local now, lnow = clock()
         local score = redis.call('ZSCORE', expiry, lease)
-        if (not score) or tonumber(score) > lnow then return false end
+        if (not score) or tonumber(score) > lnow or not evictable(score) then return false end
         local value = redis.call('HGET', ikey(ns, app), id)
         if (not value) or split(value, 3)[2] ~= lease then return false end
         return remove_instance(ns, app, id, value, now, lnow)
