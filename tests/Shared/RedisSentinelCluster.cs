@@ -88,7 +88,8 @@ public sealed class RedisSentinelCluster : IAsyncDisposable
         await Primary.CommandAsync($"REPLICAOF 127.0.0.1 {Replica.Port}").ConfigureAwait(false);
         await UntilAsync(
             async () => (await Primary.CommandAsync("INFO replication").ConfigureAwait(false)).Contains("master_link_status:up", StringComparison.Ordinal),
-            "the old primary is a replica in sync").ConfigureAwait(false);
+            "the old primary is a replica in sync",
+            TimeSpan.FromSeconds(45)).ConfigureAwait(false);
     }
 
     /// <summary>The port of the server the Sentinel currently names as primary.</summary>
@@ -141,7 +142,8 @@ public sealed class RedisSentinelCluster : IAsyncDisposable
         SentinelPort = FreePort.Get();
 
         // The Sentinel rewrites its config file, so it gets a writable one of its own.
-        // resolve-hostnames must precede monitor; down-after / failover-timeout are test-sized.
+        // resolve-hostnames must precede monitor; down-after / failover-timeout are test-sized, but not so short
+        // that a busy 2-core machine stalling a server for a second makes the Sentinel call the new primary down.
         var config = Path.Combine(_directory, "sentinel.conf");
         await File.WriteAllTextAsync(config, $"""
             port {SentinelPort}
@@ -152,8 +154,8 @@ public sealed class RedisSentinelCluster : IAsyncDisposable
             sentinel resolve-hostnames yes
             sentinel announce-ip 127.0.0.1
             sentinel monitor {ServiceName} 127.0.0.1 {Primary.Port} 1
-            sentinel down-after-milliseconds {ServiceName} 1000
-            sentinel failover-timeout {ServiceName} 5000
+            sentinel down-after-milliseconds {ServiceName} 3000
+            sentinel failover-timeout {ServiceName} 10000
             sentinel parallel-syncs {ServiceName} 1
 
             """, cancellationToken).ConfigureAwait(false);
