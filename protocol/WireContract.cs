@@ -65,6 +65,20 @@ public static class WireContract
     /// <summary>The registry's default cap on UTF-8 bytes of one label value (configurable, not a wire rule).</summary>
     public const int DefaultMaxLabelValueBytes = 256;
 
+    /// <summary>
+    /// The instance label that says how the instance's port is dialled: <see cref="SchemeHttps"/> (HTTP/2 over
+    /// TLS) or <see cref="SchemeHttp"/> (h2c). Absent means <see cref="SchemeHttp"/>, the behaviour of every
+    /// instance registered before the label existed. The registry's health probe, the consumer's metadata fetch
+    /// and its calls read it, so nothing hard-codes a scheme; a provider sets it from the endpoint it serves.
+    /// </summary>
+    public const string SchemeLabel = "scheme";
+
+    /// <summary>The <see cref="SchemeLabel"/> value of an instance served over h2c (cleartext HTTP/2).</summary>
+    public const string SchemeHttp = "http";
+
+    /// <summary>The <see cref="SchemeLabel"/> value of an instance served over HTTP/2 with TLS.</summary>
+    public const string SchemeHttps = "https";
+
     /// <summary>The characters of a namespace.</summary>
     public const string NamespaceCharset = "[A-Za-z0-9._-]";
 
