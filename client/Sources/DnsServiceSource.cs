@@ -60,15 +60,10 @@ internal sealed partial class DnsServiceSource : IAsyncDisposable
     /// <summary>Parses <c>ip</c>, <c>ip:port</c> or <c>[v6]:port</c> (port 53 by default); throws <see cref="FormatException"/>.</summary>
     public static IPEndPoint ParseNameserver(string value)
     {
-        var text = value.Trim();
-        if (IPAddress.TryParse(text, out var bare))
+        // IPEndPoint.TryParse reads "ip" as port 0 (IPAddress.TryParse would take "[::1]:5353" and drop the port).
+        if (IPEndPoint.TryParse(value.Trim(), out var endpoint))
         {
-            return new IPEndPoint(bare, 53);
-        }
-
-        if (IPEndPoint.TryParse(text, out var endpoint) && endpoint.Port is >= 1 and <= 65535)
-        {
-            return endpoint;
+            return endpoint.Port == 0 ? new IPEndPoint(endpoint.Address, 53) : endpoint;
         }
 
         throw new FormatException($"Nameserver '{value}' is not an IP address or ip:port.");
