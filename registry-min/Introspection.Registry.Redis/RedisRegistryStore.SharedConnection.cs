@@ -11,6 +11,10 @@ internal sealed partial class RedisRegistryStore
 {
     private readonly IConnectionMultiplexer? _shared;
 
+    // How often OnChanged was added to the channel: the heartbeat and the first watcher may both subscribe before
+    // either marks the store subscribed, and each SubscribeAsync adds the handler once more.
+    private int _handlerSubscriptions;
+
     /// <summary>True when the store runs on the application's multiplexer.</summary>
     internal bool UsesSharedConnection => _shared is not null;
 
@@ -49,7 +53,11 @@ internal sealed partial class RedisRegistryStore
         try
         {
             // Only this store's handler: the application may subscribe to other channels on the same multiplexer.
-            connection.GetSubscriber().Unsubscribe(_changesChannel, OnChanged, CommandFlags.FireAndForget);
+            var subscriber = connection.GetSubscriber();
+            for (var i = Interlocked.Exchange(ref _handlerSubscriptions, 0); i > 0; i--)
+            {
+                subscriber.Unsubscribe(_changesChannel, OnChanged, CommandFlags.FireAndForget);
+            }
         }
         catch (Exception ex) when (ex is RedisException or ObjectDisposedException)
         {
