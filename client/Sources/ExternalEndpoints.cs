@@ -18,9 +18,3 @@ internal sealed class ExternalEndpoints(string description)
 
     private ExternalAnswer? _current;
 }
-
-/// <summary>
-/// The last good endpoints (empty only when the source said so and empty protection is off, or it never answered) and,
-/// when the latest lookup failed, why.
-/// </summary>
-internal sealed record ExternalAnswer(IReadOnlyList<InstanceEndpoint> Endpoints, string? Failure);
