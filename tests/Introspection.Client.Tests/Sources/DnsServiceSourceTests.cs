@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Introspection.Client.Sources;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Introspection.Client.Tests.Sources;
 
@@ -126,6 +127,28 @@ public sealed class DnsServiceSourceTests : IAsyncLifetime
 
         Assert.Equal(["10.0.0.9"], source.Endpoints.Current!.Endpoints.Select(e => e.Host));
         Assert.Equal(2, _changes);
+    }
+
+    [Fact]
+    public async Task Run_RecordTtl_NextLookupOnlyWhenTheTtlHasPassedOnTheClock()
+    {
+        _dns.Set(Name, 10, IPAddress.Parse("10.0.0.1"));
+        var time = new FakeTimeProvider();
+        var options = new DnsServiceOptions { Host = Name, Port = 5001 };
+        options.Nameservers.Add(_dns.Nameserver);
+        await using var source = new DnsServiceSource("greet.Greeter", options, DnsServiceSource.CreateLookup(options), true, time, NullLogger.Instance, () => Interlocked.Increment(ref _changes));
+        source.Start();
+        await Poll.UntilAsync(() => source.Endpoints.Current is not null && _dns.Queries == 2, "the first lookup (A + AAAA)");
+        _dns.Set(Name, 10, IPAddress.Parse("10.0.0.2"));
+
+        time.Advance(TimeSpan.FromSeconds(9));
+        await Task.Delay(300);
+        Assert.Equal(2, _dns.Queries);
+        Assert.Equal("10.0.0.1", Assert.Single(source.Endpoints.Current!.Endpoints).Host);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Poll.UntilAsync(() => source.Endpoints.Current!.Endpoints.Single().Host == "10.0.0.2", "the TTL passed: looked up again");
+        Assert.Equal(4, _dns.Queries);
     }
 
     [Fact]
