@@ -6,7 +6,7 @@ public sealed partial class IntrospectionClient
 {
     // The other EventIds of the client's logger are written by its parts: RegistryWatchLoop (101-104),
     // DiscoveryView (105, 130-133), ServiceLookupLoop (110-111), ResolutionPublisher (120-122),
-    // ViewSnapshotPersistence (140-144).
+    // ViewSnapshotPersistence (140-144), Sources/DnsServiceSource (170-172).
     private static partial class Log
     {
         [LoggerMessage(EventId = 100, EventName = "ClientStarted", Level = LogLevel.Information,

@@ -114,6 +114,8 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
             _watch = new RegistryWatchLoop(_registry, _view, options, random, timeProvider, _metrics, _logger, _publisher.RequestRecompute, OnViewChanged, stopping);
             _lookups = new ServiceLookupLoop(_registry, _view, options, random, timeProvider, _logger, _publisher.RequestRecompute, OnViewChanged, stopping);
         }
+
+        CreateRegistryGroups(loggerFactory, meterFactory, fetcher, random);
     }
 
     /// <summary>The file the view is saved to, or null when snapshots are disabled.</summary>
@@ -145,6 +147,11 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(target);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (GroupClientFor(target.Service) is { } group)
+        {
+            return group.ResolveAsync(target, cancellationToken);
+        }
+
         var state = GetOrAddTarget(target);
         if (state.Current is { } current)
         {
@@ -174,11 +181,23 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(onChange);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (GroupClientFor(target.Service) is { } group)
+        {
+            return group.Subscribe(target, onChange);
+        }
+
         return _publisher.Subscribe(GetOrAddTarget(target), onChange);
     }
 
     /// <summary>Asks for the view to be re-evaluated (the gRPC resolver calls this when the channel asks for a refresh).</summary>
-    public void Refresh() => _publisher.RequestRecompute();
+    public void Refresh()
+    {
+        _publisher.RequestRecompute();
+        foreach (var group in _groups.Values)
+        {
+            group.Refresh();
+        }
+    }
 
     /// <summary>
     /// A provider's connection died under calls (HTTP/2 keep-alive unanswered): stop routing to it for a while. A
@@ -189,6 +208,11 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
         if (Volatile.Read(ref _disposed) != 0)
         {
             return;
+        }
+
+        foreach (var group in _groups.Values)
+        {
+            group.ReportUnresponsive(host, port);
         }
 
         var suspension = SuspensionOf(_options);
@@ -237,8 +261,8 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
         }
 
         EnsureStarted();
-        var pinned = _options.StaticEndpoints.TryGetValue(target.Service, out var configured) ? configured : null;
-        var state = _publisher.GetOrAddTarget(target, pinned is null ? null : ParseStaticEndpoints(pinned), out var added, out var lookupNeeded);
+        var pinned = StaticPinOf(target.Service);
+        var state = _publisher.GetOrAddTarget(target, pinned is null ? null : ParseStaticEndpoints(pinned), out var added, out var lookupNeeded, pinned is null ? DnsEndpointsOf(target.Service) : null);
         if (!added)
         {
             return state;
@@ -345,6 +369,7 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
             // Cancelled by _stopping: nothing to report.
         }
 
+        await DisposeSourcesAsync().ConfigureAwait(false);
         await _metadata.DrainAsync().ConfigureAwait(false);
         _snapshot?.Flush();
         _watch?.DisposeActiveStream();

@@ -117,6 +117,19 @@ public sealed class IntrospectionClientOptions
     public IDictionary<string, string> StaticEndpoints { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>
+    /// Named groups of registries (<c>Introspection:Client:RegistryGroups:core:Registries:0=http://...</c>), for
+    /// services that are discovered elsewhere than the default <see cref="Registries"/> (registries split by business).
+    /// A service uses a group when <see cref="ServiceSources"/> names it. Default: none.
+    /// </summary>
+    public IDictionary<string, RegistryGroupOptions> RegistryGroups { get; } = new Dictionary<string, RegistryGroupOptions>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Per service (full gRPC service name → source): a registry group, DNS, or a static pin instead of the default
+    /// registry. <see cref="StaticEndpoints"/> wins over an entry here. Default: none (every service from <see cref="Registries"/>).
+    /// </summary>
+    public IDictionary<string, ServiceSourceOptions> ServiceSources { get; } = new Dictionary<string, ServiceSourceOptions>(StringComparer.Ordinal);
+
+    /// <summary>
     /// Whether provider instances are reached over TLS: the scheme of metadata fetches and the credentials given
     /// to <c>introspect:///</c> gRPC clients that set none. Default: <c>false</c> (plain-text HTTP/2).
     /// </summary>

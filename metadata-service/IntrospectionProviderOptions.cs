@@ -42,6 +42,14 @@ public sealed class IntrospectionProviderOptions
     /// </summary>
     public string? Host { get; set; }
 
+    /// <summary>
+    /// The environment variable holding the host to register when <see cref="Host"/> is not set: in Kubernetes, the pod
+    /// IP given by the downward API (<c>valueFrom.fieldRef.fieldPath: status.podIP</c>). Startup fails when the variable
+    /// is named but not set. Default: <c>null</c>, meaning <c>POD_IP</c> when running in a pod
+    /// (<c>KUBERNETES_SERVICE_HOST</c> set) and that variable is set; otherwise the listening address decides.
+    /// </summary>
+    public string? HostFromEnvironment { get; set; }
+
     /// <summary>Port registered. Default: the port of the first address the server listens on.</summary>
     public int? Port { get; set; }
 

@@ -16,7 +16,7 @@ internal sealed class IntrospectionClientOptionsValidator : IValidateOptions<Int
     {
         var errors = new List<string>();
         const string Prefix = IntrospectionClientOptions.SectionName + ":";
-        if (options.Registries.Count == 0 && options.StaticEndpoints.Count == 0)
+        if (options.Registries.Count == 0 && options.StaticEndpoints.Count == 0 && options.ServiceSources.Count == 0)
         {
             errors.Add($"{Prefix}Registries: at least one registry address (http://host:port) is required.");
         }
@@ -105,6 +105,7 @@ internal sealed class IntrospectionClientOptionsValidator : IValidateOptions<Int
             errors.Add($"{Prefix}SnapshotPath: empty; leave it unset for the default, or set EnableSnapshot to false.");
         }
 
+        Sources.ServiceSourcesValidator.Check(options, errors);
         return errors;
 
         void Positive(TimeSpan value, string key)

@@ -45,7 +45,7 @@ internal sealed partial class ResolutionPublisher
     /// Returns the state of <paramref name="target"/>, adding it (and its timeout timer) on first use.
     /// <paramref name="lookupNeeded"/> is true when the caller must start looking up its service.
     /// </summary>
-    public TargetState GetOrAddTarget(ServiceTarget target, IReadOnlyList<InstanceEndpoint>? pinned, out bool added, out bool lookupNeeded)
+    public TargetState GetOrAddTarget(ServiceTarget target, IReadOnlyList<InstanceEndpoint>? pinned, out bool added, out bool lookupNeeded, Sources.ExternalEndpoints? external = null)
     {
         lookupNeeded = false;
         added = false;
@@ -56,7 +56,7 @@ internal sealed partial class ResolutionPublisher
                 return existing;
             }
 
-            var state = new TargetState(_view.GetOrAddTarget(target, pinned, out lookupNeeded));
+            var state = new TargetState(_view.GetOrAddTarget(target, pinned, out lookupNeeded, external));
             if (pinned is null)
             {
                 // Created on a caller's first resolve, but it serves every later caller: not under that caller's context.

@@ -61,6 +61,11 @@ internal sealed partial class DiscoveryView
             return (new ServiceResolution(target, pinned, Status.DefaultSuccess), true);
         }
 
+        if (state.External is { } external)
+        {
+            return ComputeExternal(state, external);
+        }
+
         IEnumerable<string> apps;
         var pending = false;
         string? lookupFailure = null;

@@ -67,7 +67,7 @@ internal sealed partial class DiscoveryView
     /// Returns the view's record of <paramref name="target"/>, adding it on first use. <paramref name="lookupNeeded"/>
     /// is true when the caller must start looking up the apps of its service (see <see cref="LookupAnswered"/>).
     /// </summary>
-    public ViewTarget GetOrAddTarget(ServiceTarget target, IReadOnlyList<InstanceEndpoint>? pinned, out bool lookupNeeded)
+    public ViewTarget GetOrAddTarget(ServiceTarget target, IReadOnlyList<InstanceEndpoint>? pinned, out bool lookupNeeded, Sources.ExternalEndpoints? external = null)
     {
         lock (_gate)
         {
@@ -80,9 +80,9 @@ internal sealed partial class DiscoveryView
             var now = _timeProvider.GetUtcNow();
             // Saturated: a timeout too large to add to the clock means "never" rather than an exception.
             var deadline = _resolveTimeout >= DateTimeOffset.MaxValue - now ? DateTimeOffset.MaxValue : now + _resolveTimeout;
-            var added = new ViewTarget(target, pinned, deadline, AddSaturated(now, _snapshotGrace));
+            var added = new ViewTarget(target, pinned, deadline, AddSaturated(now, _snapshotGrace), external);
             _targets.Add(target, added);
-            if (pinned is null)
+            if (pinned is null && external is null)
             {
                 lookupNeeded = StartDiscovery(target);
             }

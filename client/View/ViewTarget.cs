@@ -4,12 +4,15 @@ namespace Introspection.Client.View;
 /// One resolved target as the view sees it: what it answered last and whether it may answer now. Who listens
 /// to it is the publisher's business (<see cref="Internal.TargetState"/>).
 /// </summary>
-internal sealed class ViewTarget(ServiceTarget target, IReadOnlyList<InstanceEndpoint>? pinned, DateTimeOffset deadline, DateTimeOffset diskDeadline)
+internal sealed class ViewTarget(ServiceTarget target, IReadOnlyList<InstanceEndpoint>? pinned, DateTimeOffset deadline, DateTimeOffset diskDeadline, Sources.ExternalEndpoints? external = null)
 {
     public ServiceTarget Target { get; } = target;
 
     /// <summary>Set for a target pinned by <see cref="IntrospectionClientOptions.StaticEndpoints"/>.</summary>
     public IReadOnlyList<InstanceEndpoint>? Static { get; } = pinned;
+
+    /// <summary>Set for a target whose service comes from DNS (<see cref="IntrospectionClientOptions.ServiceSources"/>): the registry is not used.</summary>
+    public Sources.ExternalEndpoints? External { get; } = external;
 
     /// <summary>When <see cref="IntrospectionClientOptions.ResolveTimeout"/> passes: from then on whatever there is is published.</summary>
     public DateTimeOffset Deadline { get; } = deadline;

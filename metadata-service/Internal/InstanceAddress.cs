@@ -10,7 +10,7 @@ namespace Introspection.Provider.Internal;
 internal static class InstanceAddress
 {
     /// <summary>Returns (host, port) or throws <see cref="InvalidOperationException"/> saying what to configure.</summary>
-    public static (string Host, int Port) Resolve(IntrospectionProviderOptions options, IReadOnlyCollection<string> listenAddresses, Func<IPAddress?> firstNonLoopback)
+    public static (string Host, int Port) Resolve(IntrospectionProviderOptions options, IReadOnlyCollection<string> listenAddresses, Func<IPAddress?> firstNonLoopback, Func<string, string?>? environment = null)
     {
         var parsed = listenAddresses.Select(TryParse).Where(a => a is not null).Select(a => a!.Value).ToList();
         var listen = options.Port is int wanted ? parsed.FirstOrDefault(a => a.Port == wanted) : parsed.FirstOrDefault();
@@ -24,6 +24,11 @@ internal static class InstanceAddress
         if (options.Host is { Length: > 0 } host)
         {
             return (host, port);
+        }
+
+        if (PodAddress.FromEnvironment(options, environment ?? Environment.GetEnvironmentVariable) is { } podHost)
+        {
+            return (podHost, port);
         }
 
         var listenHost = listen.Host ?? "*";

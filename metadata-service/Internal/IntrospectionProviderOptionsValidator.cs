@@ -42,6 +42,8 @@ internal sealed class IntrospectionProviderOptionsValidator : IValidateOptions<I
             }
         }
 
+        PodAddressValidator.Check(Section, options, Environment.GetEnvironmentVariable, errors);
+
         if (options.Port is int port && !WireContract.TryValidatePort($"{Section}:Port", port, out var portError))
         {
             errors.Add(portError);

@@ -69,6 +69,7 @@ internal sealed partial class RedisRegistryStore
 
             // Once subscribed, StackExchange.Redis re-subscribes by itself after every reconnect.
             await connection.GetSubscriber().SubscribeAsync(_changesChannel, OnChanged).WaitAsync(cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _handlerSubscriptions);
             if (Interlocked.Exchange(ref _subscribed, 1) == 0)
             {
                 Log.Subscribed(_logger, _changesChannel.ToString());

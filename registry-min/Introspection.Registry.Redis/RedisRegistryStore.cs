@@ -25,7 +25,7 @@ internal sealed partial class RedisRegistryStore : IRegistryStore, IAsyncDisposa
     private readonly RedisChannel _changesChannel;
     private readonly CancellationTokenSource _disposing = new();
     private readonly SemaphoreSlim _connectLock = new(1, 1);
-    private ConnectionMultiplexer? _connection;
+    private IConnectionMultiplexer? _connection;
     private Task? _heartbeat;
     private int _unavailable;
     private int _slow;
@@ -42,6 +42,12 @@ internal sealed partial class RedisRegistryStore : IRegistryStore, IAsyncDisposa
     private TaskCompletionSource _changed = NewSignal();
 
     public RedisRegistryStore(IOptions<RegistryRedisOptions> options, IOptions<RegistryOptions> registryOptions, TimeProvider timeProvider, ILogger<RedisRegistryStore> logger)
+        : this(options, registryOptions, timeProvider, logger, shared: null)
+    {
+    }
+
+    // shared: the application's multiplexer (from DI), used instead of connecting; never disposed by the store.
+    internal RedisRegistryStore(IOptions<RegistryRedisOptions> options, IOptions<RegistryOptions> registryOptions, TimeProvider timeProvider, ILogger<RedisRegistryStore> logger, IConnectionMultiplexer? shared)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(registryOptions);
@@ -52,6 +58,7 @@ internal sealed partial class RedisRegistryStore : IRegistryStore, IAsyncDisposa
         _limits = registryOptions.Value.Limits;
         _timeProvider = timeProvider;
         _logger = logger;
+        _shared = shared;
 
         // The braces make the whole prefix the hash tag: every key of this registry maps to one slot.
         _prefix = "{" + _options.KeyPrefix + "}:";
@@ -72,7 +79,7 @@ internal sealed partial class RedisRegistryStore : IRegistryStore, IAsyncDisposa
         }
 
         _disposing.Cancel();
-        _connection?.Dispose();
+        ReleaseConnection(_connection)?.Dispose();
         _connectLock.Dispose();
         _disposing.Dispose();
     }
@@ -90,9 +97,9 @@ internal sealed partial class RedisRegistryStore : IRegistryStore, IAsyncDisposa
             await _heartbeat.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        if (_connection is not null)
+        if (ReleaseConnection(_connection) is { } owned)
         {
-            await _connection.DisposeAsync().ConfigureAwait(false);
+            await owned.DisposeAsync().ConfigureAwait(false);
         }
 
         _connectLock.Dispose();
@@ -234,7 +241,7 @@ internal sealed partial class RedisRegistryStore : IRegistryStore, IAsyncDisposa
         _ => false,
     };
 
-    private async ValueTask<ConnectionMultiplexer> ConnectAsync(CancellationToken cancellationToken)
+    private async ValueTask<IConnectionMultiplexer> ConnectAsync(CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _connection) is { } existing)
         {
@@ -249,27 +256,34 @@ internal sealed partial class RedisRegistryStore : IRegistryStore, IAsyncDisposa
                 return _connection;
             }
 
-            var configuration = CreateConfiguration(_options);
-            Log.Connecting(_logger, string.Join(',', configuration.EndPoints), _prefix);
-
-            // With AbortOnConnectFail=false this returns even when Redis is down and keeps reconnecting
-            // in the background; calls meanwhile fail fast and answer UNAVAILABLE.
-            // The connection is made lazily, by whichever request comes first: without SuppressFlow
-            // the multiplexer's own timers and the heartbeat below would capture that request's
-            // ExecutionContext (its Activity, AsyncLocals) and keep it alive for the process lifetime.
-            Task<ConnectionMultiplexer> connecting;
-            using (ExecutionContext.SuppressFlow())
+            IConnectionMultiplexer connection;
+            if (_shared is not null)
             {
-                connecting = Task.Run(() => ConnectionMultiplexer.ConnectAsync(configuration), CancellationToken.None);
+                Log.UsingSharedConnection(_logger, _shared.ClientName, _prefix);
+                connection = _shared;
+            }
+            else
+            {
+                var configuration = CreateConfiguration(_options);
+                Log.Connecting(_logger, string.Join(',', configuration.EndPoints), _prefix);
+
+                // With AbortOnConnectFail=false this returns even when Redis is down and keeps reconnecting
+                // in the background; calls meanwhile fail fast and answer UNAVAILABLE.
+                // The connection is made lazily, by whichever request comes first: without SuppressFlow
+                // the multiplexer's own timers and the heartbeat below would capture that request's
+                // ExecutionContext (its Activity, AsyncLocals) and keep it alive for the process lifetime.
+                Task<ConnectionMultiplexer> connecting;
+                using (ExecutionContext.SuppressFlow())
+                {
+                    connecting = Task.Run(() => ConnectionMultiplexer.ConnectAsync(configuration), CancellationToken.None);
+                }
+
+                connection = await connecting.ConfigureAwait(false);
             }
 
-            var connection = await connecting.ConfigureAwait(false);
-            connection.ConnectionFailed += (_, e) =>
-            {
-                Log.ConnectionFailed(_logger, e.EndPoint?.ToString(), e.FailureType, e.Exception);
-                DeclareOutage($"connection to {e.EndPoint} failed ({e.FailureType})", e.Exception);
-            };
-            connection.ConnectionRestored += (_, e) => Log.ConnectionRestored(_logger, e.EndPoint?.ToString());
+            // Named handlers: a shared multiplexer outlives the store, which must detach from it (ReleaseConnection).
+            connection.ConnectionFailed += OnConnectionFailed;
+            connection.ConnectionRestored += OnConnectionRestored;
             Volatile.Write(ref _connection, connection);
             using (ExecutionContext.SuppressFlow())
             {

@@ -1,6 +1,8 @@
+using Introspection.Registry;
 using Introspection.Registry.Stores;
 using Introspection.Registry.Stores.Redis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -12,7 +14,9 @@ public static class RedisStoreServiceCollectionExtensions
     /// Makes <c>Introspection:Registry:Store=redis</c> available: <see cref="RegistryRedisOptions"/> bound from
     /// <c>Introspection:Registry:Redis</c> (validated at startup when the store is redis) and the store itself,
     /// keyed <c>redis</c>. Call it beside <c>AddIntrospectionRegistry</c> (either order); only then does
-    /// this assembly (and StackExchange.Redis) load. Safe to call twice.
+    /// this assembly (and StackExchange.Redis) load. Safe to call twice. Without
+    /// <see cref="RegistryRedisOptions.Configuration"/>, the store uses the application's <c>IConnectionMultiplexer</c>
+    /// from DI (see <see cref="RegistryRedisOptions.ConnectionServiceKey"/>) and never disposes it.
     /// </summary>
     public static IServiceCollection AddIntrospectionRegistryRedisStore(this IServiceCollection services, Action<RegistryRedisOptions>? configure = null)
     {
@@ -25,7 +29,18 @@ public static class RedisStoreServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryRedisOptions>, RegistryRedisOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddKeyedSingleton<IRegistryStore, RedisRegistryStore>(RedisRegistryStore.StoreName);
+        // A factory, so the application's IConnectionMultiplexer (when there is one and no Configuration is set) is
+        // handed in; RegistryRedisOptions.ConnectionServiceKey says which, and who owns it.
+        services.TryAddKeyedSingleton<IRegistryStore>(RedisRegistryStore.StoreName, static (sp, _) =>
+        {
+            var options = sp.GetRequiredService<IOptions<RegistryRedisOptions>>();
+            return new RedisRegistryStore(
+                options,
+                sp.GetRequiredService<IOptions<RegistryOptions>>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<RedisRegistryStore>>(),
+                RedisRegistryStore.SharedConnectionFrom(sp, options.Value));
+        });
         return services;
     }
 }

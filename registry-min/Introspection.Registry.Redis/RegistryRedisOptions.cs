@@ -20,6 +20,16 @@ public sealed class RegistryRedisOptions
     public string? Configuration { get; set; }
 
     /// <summary>
+    /// When <see cref="Configuration"/> is not set, the store runs on the application's own
+    /// <c>IConnectionMultiplexer</c> from DI (as .NET Aspire's <c>AddRedisClient</c> registers it) instead of connecting
+    /// itself: the unkeyed one, or the keyed one registered under this key (<c>AddKeyedRedisClient("registry")</c>).
+    /// That multiplexer stays the application's: the store never disposes it, and its settings (timeouts,
+    /// <c>abortConnect</c>, backlog policy) are the application's, not the ones this class forces on its own
+    /// connection. Default: <c>null</c> (the unkeyed multiplexer, if the application registered one).
+    /// </summary>
+    public string? ConnectionServiceKey { get; set; }
+
+    /// <summary>
     /// Names this registry inside Redis: every key is <c>{KeyPrefix}:…</c>, so all keys of one registry
     /// share one hash slot (required for the atomic Lua scripts on Redis Cluster). Registries with
     /// different prefixes are independent and, on a Cluster, land on different slots. Charset

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Introspection.Registry.Stores.Redis;
 
 /// <summary>Checks <see cref="RegistryRedisOptions"/> at startup, but only when the registry actually uses the Redis store.</summary>
-internal sealed class RegistryRedisOptionsValidator(IOptions<RegistryOptions> registryOptions) : IValidateOptions<RegistryRedisOptions>
+internal sealed class RegistryRedisOptionsValidator(IOptions<RegistryOptions> registryOptions, IServiceProvider? services = null) : IValidateOptions<RegistryRedisOptions>
 {
     public ValidateOptionsResult Validate(string? name, RegistryRedisOptions options)
     {
@@ -16,7 +16,10 @@ internal sealed class RegistryRedisOptionsValidator(IOptions<RegistryOptions> re
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(options.Configuration))
         {
-            errors.Add($"{RegistryRedisOptions.SectionName}:Configuration is required when Introspection:Registry:Store is redis (e.g. 127.0.0.1:6379).");
+            if (SharedConnectionCheck.Error(services, options) is { } error)
+            {
+                errors.Add(error);
+            }
         }
         else
         {
