@@ -53,7 +53,8 @@ public sealed class TlsEndToEndTests : IAsyncLifetime
     {
         var gate = new BearerGate(ProviderKey, ConsumerKey);
         var registry = Own(await TlsRegistryHost.StartAsync(_ca, gate));
-        var provider = Own(await StartProviderAsync("p1", registry.Url, tls: true));
+        // Locked down: the provider's metadata needs a bearer token too.
+        var provider = Own(await StartProviderAsync("p1", registry.Url, tls: true, configure: o => o.Metadata.RequireAuthorization = true, services: AddStaticBearer));
         var instance = await RegisteredAsync(registry, "p1");
         var consumer = Own(await TestConsumer.StartAsync(registry.Url, configure: o =>
         {
@@ -61,6 +62,7 @@ public sealed class TlsEndToEndTests : IAsyncLifetime
             o.RegistryChannel.AccessToken = ConsumerKey;
             o.ProviderChannel.Scheme = WireContract.SchemeHttps;
             TrustOnly(o.ProviderChannel.Tls);
+            o.ProviderChannel.AccessToken = StaticBearerAuthenticationHandler.ValidToken;
         }));
 
         var answeredBy = await consumer.CallAsync();
@@ -146,12 +148,7 @@ public sealed class TlsEndToEndTests : IAsyncLifetime
             registry: null,
             tls: true,
             configure: o => o.Metadata.RequireAuthorization = true,
-            services: s =>
-            {
-                s.AddAuthentication(StaticBearerAuthenticationHandler.SchemeName)
-                    .AddScheme<AuthenticationSchemeOptions, StaticBearerAuthenticationHandler>(StaticBearerAuthenticationHandler.SchemeName, null);
-                s.AddAuthorization();
-            }));
+            services: AddStaticBearer));
         var revision = provider.Get<IProviderMetadata>().Current.Revision;
 
         using var anonymous = Fetcher(new ProviderChannelOptions());
@@ -163,6 +160,28 @@ public sealed class TlsEndToEndTests : IAsyncLifetime
         Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
         Assert.Equal(revision, fetched.Revision);
         Assert.Equal(1, tokens.Calls);
+    }
+
+    [Fact]
+    public async Task MetadataFetch_PlainTextInstanceWithTokenConfigured_TokenWithheldAndSaidSo()
+    {
+        string? seenAuthorization = "(no call)";
+        var provider = Own(await StartProviderAsync("p1", registry: null, tls: false, beforeMap: web => web.Use(async (context, next) =>
+        {
+            seenAuthorization = context.Request.Headers.Authorization.ToString();
+            await next(context);
+        })));
+        var revision = provider.Get<IProviderMetadata>().Current.Revision;
+        var logs = new FakeLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs));
+        using var fetcher = new GrpcMetadataFetcher(TimeSpan.FromSeconds(5), unlabeledIsHttps: false, TimeProvider.System, loggerFactory, new ProviderChannelOptions { AccessToken = "never-in-clear-text" });
+
+        var fetched = await fetcher.FetchAsync(new Instance { App = "greeter", InstanceId = "p1", Host = "127.0.0.1", Port = provider.Port }, revision, CancellationToken.None).WaitAsync(TestTimeouts.Call);
+
+        Assert.Equal(revision, fetched.Revision);
+        Assert.Equal(string.Empty, seenAuthorization);
+        var withheld = Assert.Single(logs.Collector.GetSnapshot(), r => r.Id.Name == "MetadataTokenWithheld");
+        Assert.DoesNotContain("never-in-clear-text", withheld.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -235,6 +254,13 @@ public sealed class TlsEndToEndTests : IAsyncLifetime
         Assert.Equal(["Bearer r2"], gate.HeadersOf("/UpdateInstance"));
     }
 
+    private static void AddStaticBearer(IServiceCollection services)
+    {
+        services.AddAuthentication(StaticBearerAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, StaticBearerAuthenticationHandler>(StaticBearerAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+    }
+
     private GrpcMetadataFetcher Fetcher(ProviderChannelOptions channel)
     {
         TrustOnly(channel.Tls);
@@ -279,7 +305,8 @@ public sealed class TlsEndToEndTests : IAsyncLifetime
         string? token = ProviderKey,
         Action<HttpsConnectionAdapterOptions>? https = null,
         Action<IntrospectionProviderOptions>? configure = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        Action<WebApplication>? beforeMap = null)
     {
         var certificate = _ca.IssueServer();
         _certificates.Add(certificate);
@@ -312,6 +339,7 @@ public sealed class TlsEndToEndTests : IAsyncLifetime
             },
             web =>
             {
+                beforeMap?.Invoke(web);
                 web.MapGrpcService<SecureGreeter>();
                 web.MapIntrospectionMetadata();
             });
