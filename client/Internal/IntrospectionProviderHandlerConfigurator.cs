@@ -73,6 +73,12 @@ internal sealed class IntrospectionProviderHandlerConfigurator(
                 }
             }
 
+            if (settings.ProviderKeepAlivePingDelay == Timeout.InfiniteTimeSpan)
+            {
+                // Pings off: the connection-loss report rides on them, as before.
+                return;
+            }
+
             var client = builder.Services.GetService(typeof(IntrospectionClient)) as IntrospectionClient;
             builder.AdditionalHandlers.Add(new ProviderConnectionLossHandler(client is null ? null : client.ReportUnresponsive));
         });

@@ -163,6 +163,35 @@ public sealed class TlsEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MetadataFetch_CaFromCertificateStore_Trusted()
+    {
+        var provider = Own(await StartProviderAsync("p1", registry: null, tls: true));
+        var revision = provider.Get<IProviderMetadata>().Current.Revision;
+        var storeName = "introspection-test-" + Guid.NewGuid().ToString("N");
+        using (var store = new X509Store(storeName, StoreLocation.CurrentUser))
+        {
+            store.Open(OpenFlags.ReadWrite);
+            store.Add(X509CertificateLoader.LoadCertificate(_ca.Authority.RawData));
+        }
+
+        try
+        {
+            var channel = new ProviderChannelOptions { Tls = { CertificateAuthorityStoreName = storeName, TrustSystemRoots = false } };
+            using var fetcher = new GrpcMetadataFetcher(TimeSpan.FromSeconds(5), unlabeledIsHttps: false, TimeProvider.System, NullLoggerFactory.Instance, channel);
+
+            var fetched = await fetcher.FetchAsync(TlsInstance(provider), revision, CancellationToken.None).WaitAsync(TestTimeouts.Call);
+
+            Assert.Equal(revision, fetched.Revision);
+        }
+        finally
+        {
+            using var store = new X509Store(storeName, StoreLocation.CurrentUser);
+            store.Open(OpenFlags.ReadWrite);
+            store.RemoveRange(store.Certificates);
+        }
+    }
+
+    [Fact]
     public async Task MetadataFetch_PlainTextInstanceWithTokenConfigured_TokenWithheldAndSaidSo()
     {
         string? seenAuthorization = "(no call)";
