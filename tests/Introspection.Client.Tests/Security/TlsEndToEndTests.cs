@@ -163,6 +163,24 @@ public sealed class TlsEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MetadataFetch_OnlineRevocationAndNoRevocationInformation_Refused()
+    {
+        // The test authority publishes no CRL or OCSP endpoint: an online check cannot vouch for the certificate.
+        var provider = Own(await StartProviderAsync("p1", registry: null, tls: true));
+        var revision = provider.Get<IProviderMetadata>().Current.Revision;
+        var logs = new FakeLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs));
+        var channel = new ProviderChannelOptions { Tls = { RevocationMode = X509RevocationMode.Online } };
+        TrustOnly(channel.Tls);
+        using var fetcher = new GrpcMetadataFetcher(TimeSpan.FromSeconds(5), unlabeledIsHttps: false, TimeProvider.System, loggerFactory, channel);
+
+        await Assert.ThrowsAsync<RpcException>(() => fetcher.FetchAsync(TlsInstance(provider), revision, CancellationToken.None).WaitAsync(TestTimeouts.Call));
+
+        var rejected = Assert.Single(logs.Collector.GetSnapshot(), r => r.Id.Name == "ServerCertificateRejected");
+        Assert.Contains("Revocation", rejected.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MetadataFetch_CaFromCertificateStore_Trusted()
     {
         var provider = Own(await StartProviderAsync("p1", registry: null, tls: true));
