@@ -219,11 +219,4 @@ internal sealed partial class TlsClientSettings
             return null;
         }
     }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 510, EventName = "ServerCertificateRejected", Level = LogLevel.Warning,
-            Message = "TLS: the certificate of {Host} ({Subject}) is not trusted: {Reason}.")]
-        public static partial void ServerCertificateRejected(ILogger logger, string host, string subject, string reason);
-    }
 }
