@@ -83,7 +83,7 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
 
         if (fetcher is null)
         {
-            _ownedFetcher = new GrpcMetadataFetcher(options.MetadataFetchTimeout, options.UseTls, timeProvider, loggerFactory);
+            _ownedFetcher = new GrpcMetadataFetcher(options.MetadataFetchTimeout, InstanceScheme.UnlabeledIsHttps(options), timeProvider, loggerFactory, options.ProviderChannel);
             fetcher = _ownedFetcher;
         }
 

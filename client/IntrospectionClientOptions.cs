@@ -130,9 +130,18 @@ public sealed class IntrospectionClientOptions
     public IDictionary<string, ServiceSourceOptions> ServiceSources { get; } = new Dictionary<string, ServiceSourceOptions>(StringComparer.Ordinal);
 
     /// <summary>
-    /// Whether provider instances are reached over TLS: the scheme of metadata fetches and the credentials given
-    /// to <c>introspect:///</c> gRPC clients that set none. Default: <c>false</c> (plain-text HTTP/2).
+    /// How provider instances are dialled: the scheme of <c>introspect:///</c> channels, TLS trust and client
+    /// certificate, the bearer token of metadata fetches. Default: h2c channels, system trust, no token.
     /// </summary>
+    public ProviderChannelOptions ProviderChannel { get; set; } = new();
+
+    /// <summary>
+    /// Legacy switch from before instances said their scheme: true dials every instance that registers no
+    /// <c>scheme</c> label over https, and makes <c>introspect:///</c> channels https (as
+    /// <see cref="ProviderChannelOptions.Scheme"/> = <c>https</c>). Trust settings are in
+    /// <see cref="ProviderChannelOptions.Tls"/>. Default: <c>false</c>.
+    /// </summary>
+    [Obsolete("Providers now register a 'scheme' label that the client follows. Set ProviderChannel:Scheme=https for introspect:/// channels and ProviderChannel:Tls for trust; UseTls only remains to dial unlabeled (older) providers over https.")]
     public bool UseTls { get; set; }
 
     /// <summary>

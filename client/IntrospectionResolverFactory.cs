@@ -1,5 +1,6 @@
 using Grpc.Net.Client.Balancer;
 using Introspection.Client.Internal;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Introspection.Client;
@@ -43,6 +44,16 @@ public sealed class IntrospectionResolverFactory : ResolverFactory
             throw new InvalidOperationException(error);
         }
 
-        return new IntrospectionResolver(_client, target, _options.Value.ApplyDefaultServiceConfig);
+        // grpc-dotnet gives a resolver the channel's default port: 443 when its credentials are secure, 80 when
+        // not. That is the only sign of the scheme the channel will dial every address with.
+        var channelScheme = options.DefaultPort == 443 ? Protocol.WireContract.SchemeHttps : Protocol.WireContract.SchemeHttp;
+        var settings = _options.Value;
+        return new IntrospectionResolver(
+            _client,
+            target,
+            settings.ApplyDefaultServiceConfig,
+            channelScheme,
+            InstanceScheme.UnlabeledIsHttps(settings),
+            options.LoggerFactory.CreateLogger<IntrospectionResolver>());
     }
 }

@@ -1,6 +1,8 @@
 using Introspection.Provider.Internal;
 using Introspection.Wire;
+using Introspection.Provider;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -21,6 +23,11 @@ public static class IntrospectionMetadataEndpointRouteBuilderExtensions
     /// the metadata. An app may call <c>MapGrpcHealthChecksService()</c> as well (before or after):
     /// then only its mapping is kept, and it answers the same.
     /// </summary>
+    /// <returns>
+    /// The MetadataService endpoint's convention builder: <c>.RequireAuthorization(...)</c> on it protects the
+    /// metadata (as <see cref="Introspection.Provider.IntrospectionMetadataEndpointOptions.RequireAuthorization"/>
+    /// does from configuration); the health endpoint stays anonymous for the registry's probe.
+    /// </returns>
     public static GrpcServiceEndpointConventionBuilder MapIntrospectionMetadata(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -31,6 +38,17 @@ public static class IntrospectionMetadataEndpointRouteBuilderExtensions
 
         HealthEndpointDataSource.Map(endpoints);
         // Malformed requests answer a clear status and are logged rate-limited (shared/Wire).
-        return WireGuard.Protect(endpoints.MapGrpcService<MetadataGrpcService>());
+        var builder = WireGuard.Protect(endpoints.MapGrpcService<MetadataGrpcService>());
+        var access = (endpoints.ServiceProvider.GetService(typeof(IOptions<IntrospectionProviderOptions>)) as IOptions<IntrospectionProviderOptions>)?.Value.Metadata;
+        if (access is { AuthorizationPolicy: { Length: > 0 } policy })
+        {
+            builder.RequireAuthorization(policy);
+        }
+        else if (access is { RequireAuthorization: true })
+        {
+            builder.RequireAuthorization();
+        }
+
+        return builder;
     }
 }

@@ -98,10 +98,17 @@ public sealed class IntrospectionProviderOptions
 
     /// <summary>
     /// Hooks into the channels to registry nodes (TLS, client certificates, call credentials, resilience
-    /// handlers), applied after the provider's defaults. Code only (not bound from configuration).
+    /// handlers), applied after the provider's defaults. <c>Tls</c> and <c>AccessToken</c> are bound from
+    /// <c>Introspection:Provider:RegistryChannel</c>; the delegates and the token source are set in code.
     /// Default: none set.
     /// </summary>
     public RegistryChannelOptions RegistryChannel { get; set; } = new();
+
+    /// <summary>
+    /// Who may read the metadata endpoint (<c>Introspection:Provider:Metadata:RequireAuthorization</c>,
+    /// <c>...:AuthorizationPolicy</c>). Read when <c>MapIntrospectionMetadata()</c> runs. Default: anyone.
+    /// </summary>
+    public IntrospectionMetadataEndpointOptions Metadata { get; set; } = new();
 
     /// <summary>Longest wait between two reconnection attempts to a registry (jittered exponential backoff; never more than half the renewal interval). Default: 10 s.</summary>
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(10);

@@ -26,10 +26,32 @@ public sealed class RegistryChannelOptions
     public Func<HttpMessageHandler, HttpMessageHandler>? WrapHandler { get; set; }
 
     /// <summary>
-    /// Credentials attached to every registry call (a token, for example). They need an <c>https</c> registry
-    /// address: sending them in clear text is refused when the channel is built. Default: null.
+    /// Credentials attached to every registry call besides <see cref="TokenSource"/> / <see cref="AccessToken"/>.
+    /// They need an <c>https</c> registry address: sending them in clear text is refused when the channel is
+    /// built. Default: null.
     /// </summary>
     public CallCredentials? Credentials { get; set; }
+
+    /// <summary>
+    /// How the registry's server certificate is checked (custom CA file or store, revocation) and which client
+    /// certificate is presented for mutual TLS. Applied before <see cref="ConfigureHttpHandler"/>. Default: the
+    /// system store, no client certificate.
+    /// </summary>
+    public TlsClientOptions Tls { get; set; } = new();
+
+    /// <summary>
+    /// Where registry calls get their bearer token (<c>authorization: Bearer ...</c>): a JWT from an identity
+    /// provider, typically wrapped in a <see cref="RefreshingTokenSource"/>. Code only; wins over
+    /// <see cref="AccessToken"/>. Needs an <c>https</c> registry address. Default: null.
+    /// </summary>
+    public IIntrospectionTokenSource? TokenSource { get; set; }
+
+    /// <summary>
+    /// A static API key or token sent as <c>authorization: Bearer ...</c> on every registry call, for example
+    /// from an environment variable or a secret store bound to configuration. Never logged. Needs an
+    /// <c>https</c> registry address. Default: null.
+    /// </summary>
+    public string? AccessToken { get; set; }
 
     /// <summary>Last word on the <see cref="GrpcChannelOptions"/> of the channel to the node at the given address. Default: null.</summary>
     public Action<Uri, GrpcChannelOptions>? ConfigureChannel { get; set; }

@@ -106,6 +106,29 @@ internal sealed class IntrospectionClientOptionsValidator : IValidateOptions<Int
         }
 
         Sources.ServiceSourcesValidator.Check(options, errors);
+        RegistryChannelChecks.Check(options.RegistryChannel, options.Registries, Prefix + nameof(options.RegistryChannel), errors);
+        var providerChannel = options.ProviderChannel;
+        if (providerChannel is null)
+        {
+            errors.Add($"{Prefix}ProviderChannel: must not be null.");
+        }
+        else
+        {
+            if (providerChannel.Scheme is not (WireContract.SchemeHttp or WireContract.SchemeHttps))
+            {
+                errors.Add($"{Prefix}ProviderChannel:Scheme: '{providerChannel.Scheme}' must be http or https.");
+            }
+
+            if (providerChannel.Tls is null)
+            {
+                errors.Add($"{Prefix}ProviderChannel:Tls: must not be null.");
+            }
+            else
+            {
+                TlsClientSettings.TryLoad(providerChannel.Tls, Prefix + "ProviderChannel:Tls", Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, errors);
+            }
+        }
+
         return errors;
 
         void Positive(TimeSpan value, string key)

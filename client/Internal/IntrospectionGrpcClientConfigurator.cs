@@ -7,7 +7,7 @@ namespace Introspection.Client.Internal;
 
 /// <summary>
 /// Gives every <c>AddGrpcClient</c> client whose address uses <c>introspect:///</c> what it needs and did not set
-/// itself: credentials matching <see cref="IntrospectionClientOptions.UseTls"/> (a non-http scheme tells the
+/// itself: credentials matching <see cref="ProviderChannelOptions.Scheme"/> (a non-http scheme tells the
 /// channel nothing about TLS), and a service config with round_robin and a retry policy for UNAVAILABLE, so a
 /// call that lands on an instance that just died is retried on another one.
 /// </summary>
@@ -23,7 +23,7 @@ internal sealed class IntrospectionGrpcClientConfigurator(IOptions<Introspection
         var settings = options.Value;
         clientOptions.ChannelOptionsActions.Add(channel =>
         {
-            channel.Credentials ??= settings.UseTls ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure;
+            channel.Credentials ??= InstanceScheme.ChannelScheme(settings) == Protocol.WireContract.SchemeHttps ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure;
             if (settings.ApplyDefaultServiceConfig)
             {
                 channel.ServiceConfig ??= CreateDefaultServiceConfig(settings.DefaultRetryMaxAttempts);

@@ -1,12 +1,14 @@
 using System.Net.Http;
 using Grpc.Net.ClientFactory;
 using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Introspection.Client.Internal;
 
 /// <summary>
-/// Turns on HTTP/2 keep-alive pings on the primary handler of every <c>AddGrpcClient</c> client whose address uses
+/// Applies <see cref="ProviderChannelOptions.Tls"/> (trust, client certificate) and turns on HTTP/2 keep-alive pings on the primary handler of every <c>AddGrpcClient</c> client whose address uses
 /// <c>introspect:///</c>, so a provider that hangs (stopped, deadlocked, a dead link that never resets) is noticed
 /// within <see cref="IntrospectionClientOptions.ProviderKeepAlivePingDelay"/> +
 /// <see cref="IntrospectionClientOptions.ProviderKeepAlivePingTimeout"/>: the handler aborts the connection, the calls
@@ -22,8 +24,14 @@ namespace Introspection.Client.Internal;
 /// </remarks>
 internal sealed class IntrospectionProviderHandlerConfigurator(
     IOptions<IntrospectionClientOptions> options,
-    IOptionsMonitor<GrpcClientFactoryOptions> grpcClients) : IPostConfigureOptions<HttpClientFactoryOptions>
+    IOptionsMonitor<GrpcClientFactoryOptions> grpcClients,
+    ILoggerFactory? loggerFactory = null) : IPostConfigureOptions<HttpClientFactoryOptions>
 {
+    private readonly Lazy<TlsClientSettings> _tls = new(() => TlsClientSettings.Load(
+        options.Value.ProviderChannel.Tls,
+        IntrospectionClientOptions.SectionName + ":ProviderChannel:Tls",
+        (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<IntrospectionProviderHandlerConfigurator>()));
+
     public void PostConfigure(string? name, HttpClientFactoryOptions clientOptions)
     {
         if (name is null)
@@ -40,24 +48,35 @@ internal sealed class IntrospectionProviderHandlerConfigurator(
             }
 
             var settings = options.Value;
-            if (settings.ProviderKeepAlivePingDelay == Timeout.InfiniteTimeSpan)
-            {
-                return;
-            }
-
             if (builder.PrimaryHandler is null)
             {
                 builder.PrimaryHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true };
             }
 
-            if (builder.PrimaryHandler is SocketsHttpHandler handler && handler.KeepAlivePingDelay == Timeout.InfiniteTimeSpan)
+            if (builder.PrimaryHandler is SocketsHttpHandler handler)
             {
-                handler.KeepAlivePingDelay = settings.ProviderKeepAlivePingDelay;
-                handler.KeepAlivePingTimeout = settings.ProviderKeepAlivePingTimeout;
+                if (settings.ProviderKeepAlivePingDelay != Timeout.InfiniteTimeSpan && handler.KeepAlivePingDelay == Timeout.InfiniteTimeSpan)
+                {
+                    handler.KeepAlivePingDelay = settings.ProviderKeepAlivePingDelay;
+                    handler.KeepAlivePingTimeout = settings.ProviderKeepAlivePingTimeout;
 
-                // Only while calls are in flight: an idle connection has nothing to lose, and servers that police
-                // pings (grpc-go, grpc-java) tolerate pings without calls even less.
-                handler.KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests;
+                    // Only while calls are in flight: an idle connection has nothing to lose, and servers that police
+                    // pings (grpc-go, grpc-java) tolerate pings without calls even less.
+                    handler.KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests;
+                }
+
+                // The consumer's provider trust and client certificate, unless the application chose its own.
+                var tls = _tls.Value;
+                if (tls.IsCustomized && handler.SslOptions.RemoteCertificateValidationCallback is null && handler.SslOptions.ClientCertificates is not { Count: > 0 })
+                {
+                    tls.Apply(handler);
+                }
+            }
+
+            if (settings.ProviderKeepAlivePingDelay == Timeout.InfiniteTimeSpan)
+            {
+                // Pings off: the connection-loss report rides on them, as before.
+                return;
             }
 
             var client = builder.Services.GetService(typeof(IntrospectionClient)) as IntrospectionClient;

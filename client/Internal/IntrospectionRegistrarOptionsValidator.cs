@@ -35,6 +35,7 @@ internal sealed class IntrospectionRegistrarOptionsValidator : IValidateOptions<
             errors.Add($"{nameof(options.UnhealthyAfterFailures)}: must be at least 1 (was {options.UnhealthyAfterFailures}).");
         }
 
+        RegistryChannelChecks.Check(options.Channel, registries, nameof(options.Channel), errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
 
         void Positive(TimeSpan value, string key)

@@ -21,6 +21,9 @@ internal sealed class RegistryChannelDefaults
     /// <summary>Null keeps grpc-dotnet's default.</summary>
     public int? MaxReceiveMessageSize { get; init; }
 
+    /// <summary>Where the hooks are configured, for error messages (<c>Introspection:Client:RegistryChannel</c>).</summary>
+    public string SettingsPrefix { get; init; } = "RegistryChannel";
+
     /// <summary>The user's hooks.</summary>
     public RegistryChannelOptions Hooks { get; init; } = new();
 }

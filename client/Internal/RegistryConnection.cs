@@ -22,6 +22,8 @@ internal sealed partial class RegistryConnection : IDisposable
     private readonly RegistryChannelDefaults _defaults;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
+    private readonly TlsClientSettings _tls;
+    private readonly CallCredentials? _credentials;
     private readonly Lock _lock = new();
     private int _current;
     private bool _disposed;
@@ -37,6 +39,17 @@ internal sealed partial class RegistryConnection : IDisposable
         _defaults = defaults;
         _timeProvider = timeProvider;
         _logger = loggerFactory.CreateLogger<RegistryConnection>();
+
+        // Read once: a certificate file that is missing fails here, at startup, not on the first call.
+        var hooks = defaults.Hooks;
+        _tls = TlsClientSettings.Load(hooks.Tls, defaults.SettingsPrefix + ":Tls", _logger);
+        var tokens = StaticTokenSource.From(hooks.TokenSource, hooks.AccessToken);
+        _credentials = (tokens, hooks.Credentials) switch
+        {
+            (null, var own) => own,
+            ({ } source, null) => BearerCallCredentials.Create(source),
+            ({ } source, { } own) => CallCredentials.Compose(BearerCallCredentials.Create(source), own),
+        };
     }
 
     public int Count => _addresses.Length;
@@ -71,6 +84,7 @@ internal sealed partial class RegistryConnection : IDisposable
     /// </summary>
     public static RegistryChannelDefaults ClientDefaults(TimeSpan callTimeout, TimeSpan keepAlive, int maxReceiveMessageSize, ILoggerFactory loggerFactory, RegistryChannelOptions? hooks = null) => new()
     {
+        SettingsPrefix = IntrospectionClientOptions.SectionName + ":RegistryChannel",
         CallTimeout = callTimeout,
         ConfigureHandler = handler =>
         {
@@ -199,6 +213,7 @@ internal sealed partial class RegistryConnection : IDisposable
         // or ResetChannel would not dial afresh.
         var sockets = new SocketsHttpHandler();
         _defaults.ConfigureHandler(sockets);
+        _tls.Apply(sockets);
         var hooks = _defaults.Hooks;
         hooks.ConfigureHttpHandler?.Invoke(address, sockets);
         var handler = hooks.WrapHandler?.Invoke(sockets) ?? sockets;
@@ -213,12 +228,12 @@ internal sealed partial class RegistryConnection : IDisposable
             options.MaxReceiveMessageSize = max;
         }
 
-        if (hooks.Credentials is { } credentials)
+        if (_credentials is { } credentials)
         {
             if (!string.Equals(address.Scheme, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase))
             {
                 handler.Dispose();
-                throw new InvalidOperationException($"Registry call credentials need an https address; {address} is not one.");
+                throw new InvalidOperationException($"Registry call credentials (a token or an API key) need an https address; {address} is not one, and they are not sent in clear text.");
             }
 
             options.Credentials = ChannelCredentials.Create(ChannelCredentials.SecureSsl, credentials);

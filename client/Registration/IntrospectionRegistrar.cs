@@ -117,6 +117,7 @@ public sealed class IntrospectionRegistrar : IAsyncDisposable
 
     private RegistryChannelDefaults ChannelDefaults() => new()
     {
+        SettingsPrefix = IntrospectionRegistrarOptions.SectionName + ":" + nameof(IntrospectionRegistrarOptions.Channel),
         CallTimeout = _options.RegistryCallTimeout,
         ConfigureHandler = handler =>
         {

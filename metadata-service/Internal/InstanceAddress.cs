@@ -46,6 +46,43 @@ internal static class InstanceAddress
         return IPAddress.TryParse(listenHost, out var ip) ? (ip.ToString(), port) : (listenHost, port);
     }
 
+    /// <summary>
+    /// The scheme consumers dial the registered <paramref name="port"/> with: that of the listen address on that
+    /// port, else of the first listen address (a port mapped by NAT or a container runtime), else http.
+    /// </summary>
+    public static string SchemeOf(IReadOnlyCollection<string> listenAddresses, int port)
+    {
+        string? first = null;
+        foreach (var address in listenAddresses)
+        {
+            var scheme = address.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ? WireContract.SchemeHttps : WireContract.SchemeHttp;
+            first ??= scheme;
+            if (TryParse(address) is { } parsed && parsed.Port == port)
+            {
+                return scheme;
+            }
+        }
+
+        return first ?? WireContract.SchemeHttp;
+    }
+
+    /// <summary>
+    /// The labels to register: the configured ones plus <see cref="WireContract.SchemeLabel"/> = https for an
+    /// endpoint served over TLS, unless configured explicitly (a TLS-terminating proxy in front of an h2c server,
+    /// for example). An h2c endpoint registers no label: absent means http on the wire, and every label counts
+    /// against the registry's label limit.
+    /// </summary>
+    public static Dictionary<string, string> LabelsWithScheme(IDictionary<string, string> labels, string scheme)
+    {
+        var result = new Dictionary<string, string>(labels, StringComparer.Ordinal);
+        if (scheme == WireContract.SchemeHttps)
+        {
+            result.TryAdd(WireContract.SchemeLabel, scheme);
+        }
+
+        return result;
+    }
+
     /// <summary>The first usable non-loopback address, IPv4 preferred; null when the machine has none.</summary>
     public static IPAddress? FirstNonLoopback()
     {

@@ -131,6 +131,12 @@ internal sealed class IntrospectionProviderOptionsValidator : IValidateOptions<I
             errors.Add($"{Section}:UnhealthyAfterFailures must be 1 or more.");
         }
 
+        Introspection.Client.Internal.RegistryChannelChecks.Check(options.RegistryChannel, options.Registries.Where(r => r is not null), $"{Section}:RegistryChannel", errors);
+        if (options.Metadata is null)
+        {
+            errors.Add($"{Section}:Metadata must not be null.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

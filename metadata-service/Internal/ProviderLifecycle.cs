@@ -40,6 +40,7 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
     private InstanceLease? _lease;
     private List<Task> _loops = [];
     private InstanceRegistration? _instance;
+    private string _scheme = Introspection.Protocol.WireContract.SchemeHttp;
     private int _shutdownStarted;
     private int _disposed;
     private IDisposable? _optionsSubscription;
@@ -173,8 +174,9 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
         {
             var addresses = _server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             var (host, port) = InstanceAddress.Resolve(options, [.. addresses], InstanceAddress.FirstNonLoopback);
+            _scheme = InstanceAddress.SchemeOf([.. addresses], port);
             var metadata = _metadata.Current;
-            Volatile.Write(ref _instance, Snapshot(options, host, port, metadata));
+            Volatile.Write(ref _instance, Snapshot(options, host, port, _scheme, metadata));
             _metadata.Changed += OnMetadataChanged;
             // Labels are not part of the metadata, so a labels-only reload changes no revision.
             _optionsSubscription = _optionsMonitor.OnChange((_, _) => OnMetadataChanged(_metadata.Current));
@@ -319,7 +321,7 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
         Volatile.Write(ref _instance, instance with
         {
             Revision = metadata.Revision,
-            Labels = new Dictionary<string, string>(options.Labels, StringComparer.Ordinal),
+            Labels = InstanceAddress.LabelsWithScheme(options.Labels, _scheme),
             Services = metadata.Services.Select(s => s.Name).Distinct(StringComparer.Ordinal).ToList(),
         });
         if (Lease is { } lease)
@@ -344,7 +346,7 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
         }
     }
 
-    private static InstanceRegistration Snapshot(IntrospectionProviderOptions options, string host, int port, MetadataInfo metadata) => new()
+    private static InstanceRegistration Snapshot(IntrospectionProviderOptions options, string host, int port, string scheme, MetadataInfo metadata) => new()
     {
         Namespace = options.Namespace,
         App = metadata.App,
@@ -352,7 +354,7 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
         Host = host,
         Port = port,
         Revision = metadata.Revision,
-        Labels = new Dictionary<string, string>(options.Labels, StringComparer.Ordinal),
+        Labels = InstanceAddress.LabelsWithScheme(options.Labels, scheme),
         Services = metadata.Services.Select(s => s.Name).Distinct(StringComparer.Ordinal).ToList(),
     };
 }
