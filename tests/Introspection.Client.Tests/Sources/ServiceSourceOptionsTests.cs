@@ -102,7 +102,7 @@ public sealed class ServiceSourceOptionsTests
         {
             Namespace = "prod",
             ResolveTimeout = TimeSpan.FromSeconds(3),
-            UseTls = true,
+            ProviderChannel = new ProviderChannelOptions { Scheme = "https" },
             EmptyProtection = false,
             SnapshotPath = "/tmp/x/view.json",
         };
@@ -114,7 +114,7 @@ public sealed class ServiceSourceOptionsTests
         var copy = IntrospectionClient.GroupOptions(options, "core", group);
 
         Assert.Equal(["http://core:5300"], copy.Registries);
-        Assert.Equal(("prod", TimeSpan.FromSeconds(3), true, false), (copy.Namespace, copy.ResolveTimeout, copy.UseTls, copy.EmptyProtection));
+        Assert.Equal(("prod", TimeSpan.FromSeconds(3), "https", false), (copy.Namespace, copy.ResolveTimeout, copy.ProviderChannel.Scheme, copy.EmptyProtection));
         Assert.Equal(Path.Combine("/tmp/x", "view.core.json"), copy.SnapshotPath);
         Assert.Empty(copy.StaticEndpoints);
         Assert.Empty(copy.RegistryGroups);
