@@ -138,6 +138,11 @@ internal sealed class RegistryOptionsValidator : IValidateOptions<RegistryOption
             ("MaxServicesPerApp", limits.MaxServicesPerApp),
             ("MaxMappingsPerNamespace", limits.MaxMappingsPerNamespace),
             ("MaxWatchStreamsPerNamespace", limits.MaxWatchStreamsPerNamespace),
+            ("MaxInstancesPerPrincipal", limits.MaxInstancesPerPrincipal),
+            ("MaxNamespacesPerPrincipal", limits.MaxNamespacesPerPrincipal),
+            ("MaxWatchStreamsPerPrincipal", limits.MaxWatchStreamsPerPrincipal),
+            ("WriteBurstPerPrincipal", limits.WriteBurstPerPrincipal),
+            ("WriteBurstPerNamespace", limits.WriteBurstPerNamespace),
         })
         {
             if (value < 1)
@@ -151,6 +156,16 @@ internal sealed class RegistryOptionsValidator : IValidateOptions<RegistryOption
         {
             failures.Add($"{prefix}:Limits:MaxServicesPerMapService must be in [1, {Introspection.Protocol.WireContract.MaxServicesPerRequest}], got {limits.MaxServicesPerMapService}.");
         }
+
+        foreach (var (key, value) in new[] { ("WritesPerSecondPerPrincipal", limits.WritesPerSecondPerPrincipal), ("WritesPerSecondPerNamespace", limits.WritesPerSecondPerNamespace) })
+        {
+            if (!double.IsFinite(value) || value < 0 || value > 1_000_000)
+            {
+                failures.Add($"{prefix}:Limits:{key} must be in [0, 1000000] (0: off), got {value}.");
+            }
+        }
+
+        Security.RegistrySecurityOptionsValidator.Validate(options, failures);
 
         if (limits.UnmapAfter <= TimeSpan.Zero)
         {
