@@ -8,7 +8,10 @@ namespace Introspection.Registry;
 /// </summary>
 public sealed class RegistryApiKeyOptions
 {
-    /// <summary>The principal name the key authenticates as (audit log, lease ownership, limits). Required.</summary>
+    /// <summary>
+    /// The principal name the key authenticates as (audit log, lease ownership, limits). Required. Two keys may name
+    /// the same principal: that is how a key is rotated (add the new one, move the clients, remove the old one).
+    /// </summary>
     public string Name { get; set; } = string.Empty;
 
     /// <summary>Hex of the SHA-256 of the key's UTF-8 bytes (64 hex digits, any case). Required.</summary>

@@ -11,7 +11,6 @@ internal static class RegistrySecurityOptionsValidator
         var prefix = RegistrySecurityOptions.SectionName;
         CheckGrants($"{prefix}:AnonymousGrants", security.AnonymousGrants, failures);
 
-        var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < security.ApiKeys.Count; i++)
         {
             var key = security.ApiKeys[i];
@@ -19,10 +18,6 @@ internal static class RegistrySecurityOptionsValidator
             if (string.IsNullOrWhiteSpace(key.Name) || key.Name.Contains('\n', StringComparison.Ordinal))
             {
                 failures.Add($"{at}:Name must be set (one line).");
-            }
-            else if (!names.Add(key.Name))
-            {
-                failures.Add($"{at}:Name '{key.Name}' is used by another key.");
             }
 
             if (key.Sha256 is not { Length: 64 } || !key.Sha256.All(Uri.IsHexDigit))
