@@ -53,6 +53,19 @@ internal sealed class RegistryOptionsValidator : IValidateOptions<RegistryOption
         }
 
         var probe = leases.Probe;
+        foreach (var (key, file) in new[] { ("TrustedCaFile", probe.TrustedCaFile), ("ClientCertificateFile", probe.ClientCertificateFile), ("ClientKeyFile", probe.ClientKeyFile) })
+        {
+            if (!string.IsNullOrEmpty(file) && !File.Exists(file))
+            {
+                failures.Add($"{prefix}:Leases:Probe:{key} names a file that does not exist: '{file}'.");
+            }
+        }
+
+        if (string.IsNullOrEmpty(probe.ClientCertificateFile) != string.IsNullOrEmpty(probe.ClientKeyFile))
+        {
+            failures.Add($"{prefix}:Leases:Probe:ClientCertificateFile and ClientKeyFile go together.");
+        }
+
         if (probe.Timeout <= TimeSpan.Zero || probe.Timeout > TimeSpan.FromMinutes(1))
         {
             failures.Add($"{prefix}:Leases:Probe:Timeout must be in (0, 1 min], got {probe.Timeout}.");

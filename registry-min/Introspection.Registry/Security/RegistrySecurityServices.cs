@@ -33,11 +33,15 @@ internal static class RegistrySecurityServices
             .AddJwtBearer(RegistryAuthenticationSchemes.Jwt, static _ => { })
             .AddCertificate(RegistryAuthenticationSchemes.Certificate, static _ => { });
 
-        services.AddOptions<PolicySchemeOptions>(RegistryAuthenticationSchemes.Policy).Configure<RegistryCredentials>(static (o, credentials) =>
-            o.ForwardDefaultSelector = context => SelectScheme(context, credentials));
+        // Every setup below resolves RegistryCredentials (hence the validated RegistryOptions) only when the options
+        // are first used, not when the host is built: invalid settings must fail at StartAsync with the validator's
+        // message (ValidateOnStart), as every other registry setting does.
+        services.AddOptions<PolicySchemeOptions>(RegistryAuthenticationSchemes.Policy).Configure(static o =>
+            o.ForwardDefaultSelector = static context => SelectScheme(context, context.RequestServices.GetRequiredService<RegistryCredentials>()));
 
-        services.AddOptions<JwtBearerOptions>(RegistryAuthenticationSchemes.Jwt).Configure<RegistryCredentials>(static (o, credentials) =>
+        services.AddOptions<JwtBearerOptions>(RegistryAuthenticationSchemes.Jwt).Configure<IServiceProvider>(static (o, sp) =>
         {
+            var credentials = sp.GetRequiredService<RegistryCredentials>();
             var jwt = credentials.Jwt;
             if (!jwt.IsConfigured)
             {
@@ -64,8 +68,9 @@ internal static class RegistrySecurityServices
             };
         });
 
-        services.AddOptions<CertificateAuthenticationOptions>(RegistryAuthenticationSchemes.Certificate).Configure<RegistryCredentials>(static (o, credentials) =>
+        services.AddOptions<CertificateAuthenticationOptions>(RegistryAuthenticationSchemes.Certificate).Configure<IServiceProvider>(static (o, sp) =>
         {
+            var credentials = sp.GetRequiredService<RegistryCredentials>();
             o.AllowedCertificateTypes = CertificateTypes.Chained;
             o.ChainTrustValidationMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
             o.CustomTrustStore.AddRange(credentials.TrustedAuthorities);
@@ -94,22 +99,23 @@ internal static class RegistrySecurityServices
 
         // Ask TLS clients for a certificate on every HTTPS endpoint (configured ones included: Kestrel applies
         // these defaults to Kestrel:Endpoints too), and refuse at the handshake one that does not chain to the
-        // configured CA or lacks clientAuth: a stranger's certificate never reaches the application.
-        services.AddOptions<KestrelServerOptions>().Configure<RegistryCredentials>(static (kestrel, credentials) =>
+        // configured CA or lacks clientAuth: a stranger's certificate never reaches the application. Kestrel's
+        // options are built with the host, before option validation, so the settings are read only when an HTTPS
+        // endpoint is bound (server start). An app embedding the registry that sets its own HttpsDefaults after
+        // AddIntrospectionRegistry replaces these (Kestrel keeps one such callback).
+        services.AddOptions<KestrelServerOptions>().Configure<IServiceProvider>(static (kestrel, sp) => kestrel.ConfigureHttpsDefaults(https =>
         {
+            var credentials = sp.GetRequiredService<RegistryCredentials>();
             if (credentials.ClientCertificateMode == RegistryClientCertificateMode.None)
             {
                 return;
             }
 
-            kestrel.ConfigureHttpsDefaults(https =>
-            {
-                https.ClientCertificateMode = credentials.ClientCertificateMode == RegistryClientCertificateMode.Require
-                    ? ClientCertificateMode.RequireCertificate
-                    : ClientCertificateMode.AllowCertificate;
-                https.ClientCertificateValidation = (certificate, _, _) => credentials.IsTrustedClientCertificate(certificate);
-            });
-        });
+            https.ClientCertificateMode = credentials.ClientCertificateMode == RegistryClientCertificateMode.Require
+                ? ClientCertificateMode.RequireCertificate
+                : ClientCertificateMode.AllowCertificate;
+            https.ClientCertificateValidation = (certificate, _, _) => credentials.IsTrustedClientCertificate(certificate);
+        }));
     }
 
     private static string SelectScheme(HttpContext context, RegistryCredentials credentials)

@@ -87,7 +87,7 @@ internal sealed partial class RegistryService
         try
         {
             // Another principal's lease answers NOT_FOUND below, exactly like an unknown one (checked in the store).
-            var result = await _store.RenewAsync(ns, request.LeaseId, Ownership(caller, ns), cancellationToken).ConfigureAwait(false);
+            var result = await _store.RenewOwnedAsync(ns, request.LeaseId, Ownership(caller, ns), cancellationToken).ConfigureAwait(false);
             _metrics.Renewed(result.Found);
             if (!result.Found)
             {

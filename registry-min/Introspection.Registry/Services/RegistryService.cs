@@ -54,7 +54,7 @@ internal sealed partial class RegistryService : Protocol.Registry.V1.Registry.Re
 
         var ttl = _ttlPolicy.Grant(request.TtlMs);
         var caller = RegistryCaller.From(context);
-        var result = await _store.RegisterAsync(ns, ProtoConvert.ToRecord(request.Instance), ttl, Ownership(caller, ns), context.CancellationToken).ConfigureAwait(false);
+        var result = await _store.RegisterOwnedAsync(ns, ProtoConvert.ToRecord(request.Instance), ttl, Ownership(caller, ns), context.CancellationToken).ConfigureAwait(false);
         _metrics.Registered();
         _audit.Registered(caller, ns, request.Instance.App, request.Instance.InstanceId, request.Instance.Host, request.Instance.Port, result.Revision);
         Log.Registered(_logger, ns, request.Instance.App, request.Instance.InstanceId, request.Instance.Host, request.Instance.Port, result.LeaseId, (long)ttl.TotalMilliseconds, result.Revision);
@@ -84,7 +84,7 @@ internal sealed partial class RegistryService : Protocol.Registry.V1.Registry.Re
         }
 
         var caller = RegistryCaller.From(context);
-        var result = await _store.UpdateInstanceAsync(ns, request.App, request.InstanceId, revision, request.SetLabels ? request.Labels : null, Ownership(caller, ns), context.CancellationToken).ConfigureAwait(false)
+        var result = await _store.UpdateOwnedAsync(ns, request.App, request.InstanceId, revision, request.SetLabels ? request.Labels : null, Ownership(caller, ns), context.CancellationToken).ConfigureAwait(false)
             ?? throw NotFound(ns, request.App, request.InstanceId);
         _audit.Updated(caller, ns, request.App, request.InstanceId, result);
         return new UpdateInstanceResponse { Revision = result };
@@ -96,7 +96,7 @@ internal sealed partial class RegistryService : Protocol.Registry.V1.Registry.Re
         RequestValidator.App("app", request.App);
         RequestValidator.InstanceId("instance_id", request.InstanceId);
         var caller = RegistryCaller.From(context);
-        var revision = await _store.DeregisterAsync(ns, request.App, request.InstanceId, Ownership(caller, ns), context.CancellationToken).ConfigureAwait(false)
+        var revision = await _store.DeregisterOwnedAsync(ns, request.App, request.InstanceId, Ownership(caller, ns), context.CancellationToken).ConfigureAwait(false)
             ?? throw NotFound(ns, request.App, request.InstanceId);
         _audit.Deregistered(caller, ns, request.App, request.InstanceId, revision);
         Log.Deregistered(_logger, ns, request.App, request.InstanceId, revision);
