@@ -85,7 +85,7 @@ internal sealed class RegistryAuthorizer(RegistryCredentials credentials, Regist
         {
             // The secure default, per call as well as at startup: an anonymous registry answers only on loopback
             // unless anonymous access was switched on (covers the moment between binding and the startup check).
-            if (!credentials.AllowAnonymous && http.Connection.LocalIpAddress is { } local && !System.Net.IPAddress.IsLoopback(local))
+            if (!credentials.AllowAnonymous && http.Connection.LocalIpAddress is { } local && !System.Net.IPAddress.IsLoopback(local.IsIPv4MappedToIPv6 ? local.MapToIPv4() : local))
             {
                 throw Unauthenticated(null, context, remote, "no_auth_configured", SecureDefaultsCheck.Message);
             }
