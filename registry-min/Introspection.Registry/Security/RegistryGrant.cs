@@ -15,8 +15,9 @@ internal sealed record RegistryGrant(string Namespace, GrantLevel Level, string 
     {
         grant = null;
         error = null;
-        var parts = (text ?? string.Empty).Split(':');
-        if (parts.Length is < 2 or > 3)
+        // At most three parts: app names may contain ':' (the wire allows it), namespaces and levels do not.
+        var parts = (text ?? string.Empty).Split(':', 3);
+        if (parts.Length < 2)
         {
             error = $"grant '{text}' must be '<namespace>:<read|write|admin>[:<app pattern>]'";
             return false;

@@ -86,6 +86,36 @@ public sealed class ClientCertificateTests : IDisposable
         Assert.Contains("SSL connection could not be established", ex.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AllowMode_TokenCallerWithoutCertificateAndCertificateCallerBothServed()
+    {
+        var key = SecuritySettings.NewKey();
+        using var server = _ca.IssueServer();
+        var (certificate, serverKey) = _ca.WritePem(server, "server-allow");
+        await using var registry = await RegistryHost.StartAsync(
+        [
+            "--Kestrel:Endpoints:Https:Url=https://127.0.0.1:0",
+            $"--Kestrel:Endpoints:Https:Certificate:Path={certificate}",
+            $"--Kestrel:Endpoints:Https:Certificate:KeyPath={serverKey}",
+            $"{SecuritySettings.Prefix}:ClientCertificates:Mode=Allow",
+            $"{SecuritySettings.Prefix}:ClientCertificates:TrustedCaFile={_ca.AuthorityPemPath}",
+            $"{SecuritySettings.Prefix}:ClientCertificates:Principals:0:Subject=CN=orders-svc",
+            $"{SecuritySettings.Prefix}:ClientCertificates:Principals:0:Name=orders",
+            $"{SecuritySettings.Prefix}:ClientCertificates:Principals:0:Grants:0=default:write:orders",
+            .. SecuritySettings.ApiKey(0, "viewer", key, "default:read"),
+        ]);
+        using var orders = _ca.IssueClient("orders-svc");
+        using var certificateChannel = Channel(registry, orders);
+        using var tokenChannel = Channel(registry, clientCertificate: null);
+
+        await new Protocol.Registry.V1.Registry.RegistryClient(certificateChannel).RegisterAsync(Instances.Register("orders", "o1"), deadline: Deadline);
+        var listed = await new Protocol.Registry.V1.Registry.RegistryClient(tokenChannel).ListInstancesAsync(new ListInstancesRequest { App = "orders" }, SecuritySettings.As(key));
+        var anonymous = await Assert.ThrowsAsync<RpcException>(() => new Protocol.Registry.V1.Registry.RegistryClient(tokenChannel).ListAppsAsync(new ListAppsRequest(), deadline: Deadline).ResponseAsync);
+
+        Assert.Single(listed.Instances);
+        Assert.Equal(StatusCode.Unauthenticated, anonymous.StatusCode);
+    }
+
     public void Dispose()
     {
         _ca.Dispose();

@@ -9,6 +9,7 @@ public sealed class RegistryGrantTests
     [InlineData("prod:write:orders", "Write", "prod", "orders-eu", false)]
     [InlineData("prod:write:orders-*", "Write", "prod", "orders-eu", true)]
     [InlineData("prod:write:orders-*", "Write", "prod", "payments", false)]
+    [InlineData("prod:write:legacy:orders", "Write", "prod", "legacy:orders", true)]
     [InlineData("prod:write", "Write", "prod", "anything", true)]
     [InlineData("prod:write:orders", "Write", "staging", "orders", false)]
     [InlineData("prod:write:orders", "Read", "prod", null, false)]
@@ -28,7 +29,7 @@ public sealed class RegistryGrantTests
 
     [Theory]
     [InlineData("prod", "must be")]
-    [InlineData("prod:write:orders:extra", "must be")]
+    [InlineData("prod:read:orders:extra", "write grants only")]
     [InlineData("prod:owner", "level 'owner'")]
     [InlineData("pr od:read", "namespace")]
     [InlineData("prod:read:orders", "write grants only")]
