@@ -87,7 +87,7 @@ internal sealed class RegistryAuthorizer(RegistryCredentials credentials, Regist
             // unless anonymous access was switched on (covers the moment between binding and the startup check).
             if (!credentials.AllowAnonymous && http.Connection.LocalIpAddress is { } local && !System.Net.IPAddress.IsLoopback(local.IsIPv4MappedToIPv6 ? local.MapToIPv4() : local))
             {
-                throw Unauthenticated(null, context, remote, "no_auth_configured", SecureDefaultsCheck.Message);
+                throw Unauthenticated(context, remote, "no_auth_configured", SecureDefaultsCheck.Message);
             }
 
             var anonymous = new RegistryCaller(RegistryAuthenticationSchemes.Anonymous, RegistryAuthenticationSchemes.Anonymous, [], remote, isAnonymousRegistry: true);
@@ -107,11 +107,11 @@ internal sealed class RegistryAuthorizer(RegistryCredentials credentials, Regist
         }
         else if (result.None)
         {
-            throw Unauthenticated(null, context, remote, "no_credentials", "No credentials: send 'authorization: Bearer <API key or JWT>' metadata or a TLS client certificate.");
+            throw Unauthenticated(context, remote, "no_credentials", "No credentials: send 'authorization: Bearer <API key or JWT>' metadata or a TLS client certificate.");
         }
         else
         {
-            throw Unauthenticated(null, context, remote, "invalid_credentials", $"Credentials refused: {Describe(result.Failure)}.");
+            throw Unauthenticated(context, remote, "invalid_credentials", $"Credentials refused: {Describe(result.Failure)}.");
         }
 
         caller.AttachTo(context);
@@ -165,11 +165,10 @@ internal sealed class RegistryAuthorizer(RegistryCredentials credentials, Regist
         _ => (GrantLevel.Admin, "*", null),
     };
 
-    private RpcException Unauthenticated(RegistryCaller? caller, ServerCallContext context, string remote, string reason, string message)
+    private RpcException Unauthenticated(ServerCallContext context, string remote, string reason, string message)
     {
         audit.Unauthenticated(MethodName(context), remote, reason);
         metrics.Denied(reason);
-        _ = caller;
         return new RpcException(new Status(StatusCode.Unauthenticated, message));
     }
 

@@ -64,13 +64,4 @@ internal sealed partial class SecureDefaultsCheck(RegistryCredentials credential
     public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 620, EventName = "RefusedToStartWithoutAuthentication", Level = LogLevel.Critical, Message = "Refusing to start on {Addresses}: {Fix}")]
-        public static partial void RefusedToStart(ILogger logger, string addresses, string fix);
-
-        [LoggerMessage(EventId = 621, EventName = "AnonymousRegistryExposed", Level = LogLevel.Warning, Message = "The registry listens on {Addresses} without authentication (AllowAnonymous=true): anyone who reaches it may change everything.")]
-        public static partial void AnonymousExposed(ILogger logger, string addresses);
-    }
 }
