@@ -5,9 +5,13 @@ namespace Introspection.Registry.Stores.Redis;
 
 internal sealed partial class RedisRegistryStore
 {
-    public async ValueTask<RenewResult> RenewAsync(string ns, long leaseId, CancellationToken cancellationToken)
+    public ValueTask<RenewResult> RenewAsync(string ns, long leaseId, CancellationToken cancellationToken) =>
+        RenewAsync(ns, leaseId, LeaseOwnership.Anonymous, cancellationToken);
+
+    public async ValueTask<RenewResult> RenewAsync(string ns, long leaseId, LeaseOwnership ownership, CancellationToken cancellationToken)
     {
-        var ttlMs = (long)await EvaluateWriteAsync(RedisScripts.Renew, [ns, leaseId], cancellationToken).ConfigureAwait(false);
+        // The owner comparison is inside the script: ownership costs no extra round trip per renewal.
+        var ttlMs = (long)await EvaluateWriteAsync(RedisScripts.Renew, [ns, leaseId, ownership.RequiredOwner ?? string.Empty], cancellationToken).ConfigureAwait(false);
         return ttlMs < 0 ? RenewResult.NotFound : new RenewResult(true, TimeSpan.FromMilliseconds(ttlMs));
     }
 

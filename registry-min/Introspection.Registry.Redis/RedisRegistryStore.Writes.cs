@@ -7,11 +7,16 @@ internal sealed partial class RedisRegistryStore
 {
     private const int UnmapAppsPerScript = 8;
 
-    public async ValueTask<RegisterResult> RegisterAsync(string ns, InstanceRecord instance, TimeSpan ttl, CancellationToken cancellationToken)
+    public ValueTask<RegisterResult> RegisterAsync(string ns, InstanceRecord instance, TimeSpan ttl, CancellationToken cancellationToken) =>
+        RegisterAsync(ns, instance, ttl, LeaseOwnership.Anonymous, cancellationToken);
+
+    public async ValueTask<RegisterResult> RegisterAsync(string ns, InstanceRecord instance, TimeSpan ttl, LeaseOwnership ownership, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        // ARGV: ns, app, id, body, ttl, MaxNamespaces, MaxInstancesPerNamespace, then random lease id candidates.
-        var args = new RedisValue[7 + RedisLeaseIds.CandidatesPerCall];
+        // ARGV: ns, app, id, body, ttl, MaxNamespaces, MaxInstancesPerNamespace, owner, admin,
+        // MaxInstancesPerPrincipal, MaxNamespacesPerPrincipal, then random lease id candidates.
+        const int fixedArgs = 11;
+        var args = new RedisValue[fixedArgs + RedisLeaseIds.CandidatesPerCall];
         args[0] = ns;
         args[1] = instance.App;
         args[2] = instance.InstanceId;
@@ -19,16 +24,20 @@ internal sealed partial class RedisRegistryStore
         args[4] = (long)ttl.TotalMilliseconds;
         args[5] = _limits.MaxNamespaces;
         args[6] = _limits.MaxInstancesPerNamespace;
+        args[7] = ownership.Principal ?? string.Empty;
+        args[8] = ownership.IsAdmin ? "1" : "0";
+        args[9] = _limits.MaxInstancesPerPrincipal;
+        args[10] = _limits.MaxNamespacesPerPrincipal;
 
         // Every candidate taken is a 2^-62 event per candidate; a second round is already beyond belief.
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            for (var i = 7; i < args.Length; i++)
+            for (var i = fixedArgs; i < args.Length; i++)
             {
                 args[i] = RedisLeaseIds.Next();
             }
 
-            var result = await EvaluateLimitedAsync(RedisScripts.Register, args, cancellationToken).ConfigureAwait(false);
+            var result = await OwnedAsync(EvaluateLimitedAsync(RedisScripts.Register, args, cancellationToken), ns, instance.App, instance.InstanceId).ConfigureAwait(false);
             if (!result.IsNull)
             {
                 var reply = (RedisResult[])result!;
@@ -39,21 +48,43 @@ internal sealed partial class RedisRegistryStore
         throw new InvalidOperationException("Every random lease id candidate was already taken: the lease id source is broken.");
     }
 
-    public async ValueTask<long?> UpdateInstanceAsync(string ns, string app, string instanceId, string? revision, IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken)
+    public ValueTask<long?> UpdateInstanceAsync(string ns, string app, string instanceId, string? revision, IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken) =>
+        UpdateInstanceAsync(ns, app, instanceId, revision, labels, LeaseOwnership.Anonymous, cancellationToken);
+
+    public async ValueTask<long?> UpdateInstanceAsync(string ns, string app, string instanceId, string? revision, IReadOnlyDictionary<string, string>? labels, LeaseOwnership ownership, CancellationToken cancellationToken)
     {
-        var result = await EvaluateWriteAsync(
-            RedisScripts.Update,
-            [
-                ns, app, instanceId,
-                revision is null ? "0" : "1", revision ?? string.Empty,
-                labels is null ? "0" : "1", labels is null ? string.Empty : RedisRecordCodec.EncodeLabels(labels),
-            ],
-            cancellationToken).ConfigureAwait(false);
+        var result = await OwnedAsync(
+            EvaluateWriteAsync(
+                RedisScripts.Update,
+                [
+                    ns, app, instanceId,
+                    revision is null ? "0" : "1", revision ?? string.Empty,
+                    labels is null ? "0" : "1", labels is null ? string.Empty : RedisRecordCodec.EncodeLabels(labels),
+                    ownership.RequiredOwner ?? string.Empty,
+                ],
+                cancellationToken),
+            ns, app, instanceId).ConfigureAwait(false);
         return ToRevision(result);
     }
 
-    public async ValueTask<long?> DeregisterAsync(string ns, string app, string instanceId, CancellationToken cancellationToken) =>
-        ToRevision(await EvaluateWriteAsync(RedisScripts.Deregister, [ns, app, instanceId], cancellationToken).ConfigureAwait(false));
+    public ValueTask<long?> DeregisterAsync(string ns, string app, string instanceId, CancellationToken cancellationToken) =>
+        DeregisterAsync(ns, app, instanceId, LeaseOwnership.Anonymous, cancellationToken);
+
+    public async ValueTask<long?> DeregisterAsync(string ns, string app, string instanceId, LeaseOwnership ownership, CancellationToken cancellationToken) =>
+        ToRevision(await OwnedAsync(EvaluateWriteAsync(RedisScripts.Deregister, [ns, app, instanceId, ownership.RequiredOwner ?? string.Empty], cancellationToken), ns, app, instanceId).ConfigureAwait(false));
+
+    /// <summary>The scripts' <c>OWNED</c> error reply (nothing was written) as <see cref="RegistryOwnershipException"/>.</summary>
+    private static async Task<RedisResult> OwnedAsync(Task<RedisResult> call, string ns, string app, string instanceId)
+    {
+        try
+        {
+            return await call.ConfigureAwait(false);
+        }
+        catch (RedisServerException ex) when (ex.Message.Contains("OWNED", StringComparison.Ordinal))
+        {
+            throw new RegistryOwnershipException(ns, app, instanceId);
+        }
+    }
 
     public async ValueTask<long> MapServicesAsync(string ns, string app, IReadOnlyList<string> services, CancellationToken cancellationToken)
     {

@@ -26,6 +26,30 @@ internal static class RedisScripts
         -- only these, so registrations that never renew cannot pause eviction.
         local established = pfx .. 'lease:est'
         local function fmt(n) return string.format('%d', n) end
+        -- Lease ownership: lease id -> principal name (absent: registered anonymously); per principal the
+        -- instances it owns in total (pinst) and per namespace (pns:<principal>), the per-principal caps.
+        local principals = pfx .. 'lease:principal'
+        local pinst = pfx .. 'pinst'
+        local function pnskey(owner) return pfx .. 'pns:' .. owner end
+        local function own_add(owner, ns)
+          if owner and owner ~= '' then
+            redis.call('HINCRBY', pinst, owner, 1)
+            redis.call('HINCRBY', pnskey(owner), ns, 1)
+          end
+        end
+        local function own_release(owner, ns)
+          if owner and owner ~= '' then
+            if redis.call('HINCRBY', pinst, owner, -1) <= 0 then redis.call('HDEL', pinst, owner) end
+            if redis.call('HINCRBY', pnskey(owner), ns, -1) <= 0 then redis.call('HDEL', pnskey(owner), ns) end
+          end
+        end
+        -- Whether the caller may change the instance bound to this lease: no owner required (anonymous
+        -- registry or an admin), no recorded owner, or the same principal.
+        local function owned(lease, required)
+          if required == '' then return true end
+          local o = redis.call('HGET', principals, lease)
+          return (not o) or o == required
+        end
         local function ikey(ns, app) return pfx .. 'inst:' .. ns .. ':' .. app end
         local function appskey(ns) return pfx .. 'apps:' .. ns end
         local function svckey(ns, svc) return pfx .. 'svc:' .. ns .. ':' .. svc end
@@ -165,6 +189,8 @@ internal static class RedisScripts
             if redis.call('EXISTS', asvckey(ns, app)) == 1 then redis.call('ZADD', idle, 'NX', fmt(lnow), ns .. '\n' .. app) end
           end
           redis.call('HDEL', owners, p[2])
+          own_release(redis.call('HGET', principals, p[2]), ns)
+          redis.call('HDEL', principals, p[2])
           redis.call('ZREM', expiry, p[2])
           redis.call('ZREM', established, p[2])
           local rev = next_rev()
@@ -176,8 +202,10 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// ARGV[6..12]: ns, app, instance id, body, ttl ms, MaxNamespaces, MaxInstancesPerNamespace; ARGV[13..]: random
-    /// lease id candidates. Returns {lease, revision}, a LIMIT error for a new instance past a cap, or nil (nothing
+    /// ARGV[6..12]: ns, app, instance id, body, ttl ms, MaxNamespaces, MaxInstancesPerNamespace; ARGV[13..16]: owner
+    /// ('' = anonymous), admin ('1' may take over another principal's instance), MaxInstancesPerPrincipal,
+    /// MaxNamespacesPerPrincipal; ARGV[17..]: random lease id candidates. Returns {lease, revision}, a LIMIT error
+    /// past a cap, an OWNED error when the instance exists and another principal owns it, or nil (nothing
     /// changed) when every candidate is taken.
     /// </summary>
     public const string Register = Prelude + """
@@ -187,11 +215,28 @@ internal static class RedisScripts
         -- none free -> nil, and the caller retries with new ones. Kept as strings: 62 bits do not fit
         -- a Lua double.
         local lease = nil
-        for i = 13, #ARGV do
+        for i = 17, #ARGV do
           if redis.call('HEXISTS', owners, ARGV[i]) == 0 then lease = ARGV[i]; break end
         end
         if not lease then return false end
         local old = redis.call('HGET', ikey(ns, app), id)
+        local owner, oldowner = ARGV[13], false
+        if old then oldowner = redis.call('HGET', principals, split(old, 3)[2]) end
+        if old and owner ~= '' and ARGV[14] ~= '1' and oldowner and oldowner ~= owner then
+          return redis.error_reply('OWNED')
+        end
+        if owner ~= '' and oldowner ~= owner then
+          local mine = tonumber(redis.call('HGET', pinst, owner) or '0')
+          if mine >= tonumber(ARGV[15]) then
+            return limit('MaxInstancesPerPrincipal', ARGV[15], "principal '" .. owner .. "' owns " .. mine .. ' instances')
+          end
+          if redis.call('HEXISTS', pnskey(owner), ns) == 0 then
+            local n = redis.call('HLEN', pnskey(owner))
+            if n >= tonumber(ARGV[16]) then
+              return limit('MaxNamespacesPerPrincipal', ARGV[16], "principal '" .. owner .. "' owns instances in " .. n .. " namespaces, '" .. ns .. "' would be a new one")
+            end
+          end
+        end
         if not old then
           if ns_full(ns, ARGV[11]) then
             return limit('MaxNamespaces', ARGV[11], redis.call('SCARD', nss) .. " namespaces hold state, '" .. ns .. "' would be a new one")
@@ -206,6 +251,8 @@ internal static class RedisScripts
         if old then
           local p = split(old, 3)
           redis.call('HDEL', owners, p[2])
+          own_release(oldowner, ns)
+          redis.call('HDEL', principals, p[2])
           redis.call('ZREM', expiry, p[2])
           redis.call('ZREM', established, p[2])
         else
@@ -217,14 +264,22 @@ internal static class RedisScripts
         redis.call('HSET', ikey(ns, app), id, rev .. '\n' .. lease .. '\n' .. body)
         redis.call('HSET', owners, lease, ns .. '\n' .. app .. '\n' .. id .. '\n' .. ttl)
         redis.call('ZADD', expiry, fmt(lnow + tonumber(ttl)), lease)
+        if owner ~= '' then
+          redis.call('HSET', principals, lease, owner)
+          own_add(owner, ns)
+        end
         append(rev, now, 'k', '1', 'n', ns, 'a', app, 'i', id, 'm', rev, 'b', body)
         return {lease, rev}
         """;
 
-    /// <summary>ARGV[6..7]: ns, lease. Returns the TTL in ms, or -1 when the lease is unknown.</summary>
+    /// <summary>
+    /// ARGV[6..8]: ns, lease, required owner ('' = any). Returns the TTL in ms, or -1 when the lease is unknown or
+    /// another principal owns it (the same answer: a renewal tells a stranger nothing).
+    /// </summary>
     public const string Renew = Prelude + """
         local owner = redis.call('HGET', owners, ARGV[7])
         if not owner then return -1 end
+        if not owned(ARGV[7], ARGV[8]) then return -1 end
         local o = split(owner, 4)
         if o[1] ~= ARGV[6] then return -1 end
         local now, lnow = clock()
@@ -234,14 +289,16 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// ARGV[6..12]: ns, app, id, has-revision, revision, has-labels, labels-json. Returns the new
-    /// revision, the unchanged record's mod revision, or nil for an unknown instance.
+    /// ARGV[6..13]: ns, app, id, has-revision, revision, has-labels, labels-json, required owner ('' = any).
+    /// Returns the new revision, the unchanged record's mod revision, nil for an unknown instance, or an
+    /// OWNED error (nothing changed) when another principal owns it.
     /// </summary>
     public const string Update = Prelude + """
         local ns, app, id = ARGV[6], ARGV[7], ARGV[8]
         local value = redis.call('HGET', ikey(ns, app), id)
         if not value then return false end
         local p = split(value, 6)
+        if not owned(p[2], ARGV[13]) then return redis.error_reply('OWNED') end
         local revision, labels, changed = p[5], p[6], false
         if ARGV[9] == '1' and ARGV[10] ~= revision then revision = ARGV[10]; changed = true end
         if ARGV[11] == '1' and ARGV[12] ~= labels then labels = ARGV[12]; changed = true end
@@ -254,10 +311,11 @@ internal static class RedisScripts
         return rev
         """;
 
-    /// <summary>ARGV[6..8]: ns, app, id. Returns the DELETE revision or nil.</summary>
+    /// <summary>ARGV[6..9]: ns, app, id, required owner ('' = any). Returns the DELETE revision, nil, or an OWNED error (nothing changed).</summary>
     public const string Deregister = Prelude + """
         local value = redis.call('HGET', ikey(ARGV[6], ARGV[7]), ARGV[8])
         if not value then return false end
+        if not owned(split(value, 3)[2], ARGV[9]) then return redis.error_reply('OWNED') end
         local now, lnow = clock()
         return remove_instance(ARGV[6], ARGV[7], ARGV[8], value, now, lnow)
         """;

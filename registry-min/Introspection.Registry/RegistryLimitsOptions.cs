@@ -64,4 +64,43 @@ public sealed class RegistryLimitsOptions
     /// within seconds), short enough that names nobody serves do not pile up.
     /// </summary>
     public TimeSpan UnmapAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Most instances one principal may own (authenticated registries only; re-registering an instance it
+    /// already owns always passes). Default 10000: a principal is a team's or an app's credential, and a
+    /// leaked one must not fill the namespace caps for everybody.
+    /// </summary>
+    public int MaxInstancesPerPrincipal { get; set; } = 10_000;
+
+    /// <summary>Most namespaces in which one principal may own instances (authenticated registries only). Default 16.</summary>
+    public int MaxNamespacesPerPrincipal { get; set; } = 16;
+
+    /// <summary>
+    /// Most open Watch streams of one principal on one registry node (authenticated registries only).
+    /// Default 1000: a consumer process holds one multiplexed stream, so this is a thousand processes
+    /// sharing one credential.
+    /// </summary>
+    public int MaxWatchStreamsPerPrincipal { get; set; } = 1000;
+
+    /// <summary>
+    /// Sustained write calls (Register, UpdateInstance, Deregister, MapService; renewals are not counted:
+    /// they are bounded by the instances a principal owns) per second of one principal on one node, a token
+    /// bucket refilled at this rate. Default 100; 0 turns the limit off. Authenticated registries only.
+    /// </summary>
+    public double WritesPerSecondPerPrincipal { get; set; } = 100;
+
+    /// <summary>
+    /// The write bucket's size per principal: how many writes may come at once after a quiet period (a fleet
+    /// restarting registers and maps every instance at once). Default 1000.
+    /// </summary>
+    public int WriteBurstPerPrincipal { get; set; } = 1000;
+
+    /// <summary>
+    /// Sustained write calls per second into one namespace on one node, whoever makes them (a token bucket).
+    /// Default 0 (off): a namespace's total is bounded by the per-principal buckets of its writers.
+    /// </summary>
+    public double WritesPerSecondPerNamespace { get; set; }
+
+    /// <summary>The write bucket's size per namespace. Default 10000.</summary>
+    public int WriteBurstPerNamespace { get; set; } = 10_000;
 }

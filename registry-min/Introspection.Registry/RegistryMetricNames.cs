@@ -51,4 +51,7 @@ public static class RegistryMetricNames
 
     /// <summary>Counter: apps whose (service, app) mappings were removed because the app had no instance for <c>Limits:UnmapAfter</c>.</summary>
     public const string Unmapped = "introspection.registry.unmapped_apps";
+
+    /// <summary>Counter: registry calls refused by security (attribute <c>introspection.reason</c>: no_credentials, invalid_credentials, no_auth_configured, missing_grant, not_owner, limit).</summary>
+    public const string AuthDenials = "introspection.registry.auth.denials";
 }

@@ -39,4 +39,11 @@ public sealed class RegistryOptions
 
     /// <summary>Size limits of stored records.</summary>
     public RegistryLimitsOptions Limits { get; set; } = new();
+
+    /// <summary>
+    /// Authentication (API keys, JWT bearer, client certificates), grants, and the secure default. Section
+    /// <c>Introspection:Registry:Security</c>. Nothing configured: anonymous full access, allowed only on loopback
+    /// unless <see cref="RegistrySecurityOptions.AllowAnonymous"/>.
+    /// </summary>
+    public RegistrySecurityOptions Security { get; set; } = new();
 }

@@ -42,4 +42,16 @@ public sealed class RegistryProbeOptions
     /// sweep. Default 16.
     /// </summary>
     public int Concurrency { get; set; } = 16;
+
+    /// <summary>
+    /// PEM file of the CA(s) that sign instances' server certificates, for instances registered with the label
+    /// <c>scheme=https</c>. Only these are trusted for probes when set; default: the system store.
+    /// </summary>
+    public string? TrustedCaFile { get; set; }
+
+    /// <summary>PEM certificate the probe presents to instances whose metadata endpoint requires mutual TLS. Default none; needs <see cref="ClientKeyFile"/>.</summary>
+    public string? ClientCertificateFile { get; set; }
+
+    /// <summary>PEM private key of <see cref="ClientCertificateFile"/>.</summary>
+    public string? ClientKeyFile { get; set; }
 }

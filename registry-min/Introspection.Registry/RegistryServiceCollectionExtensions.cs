@@ -2,6 +2,7 @@ using Grpc.AspNetCore.HealthChecks;
 using Introspection.Registry;
 using Introspection.Registry.Internal;
 using Introspection.Registry.Leases;
+using Introspection.Registry.Security;
 using Introspection.Registry.Services;
 using Introspection.Registry.Stores;
 using Introspection.Registry.Stores.Memory;
@@ -85,7 +86,15 @@ public static class RegistryServiceCollectionExtensions
         services.AddHostedService(static sp => sp.GetRequiredService<WatchHub>());
         services.AddHostedService(static sp => sp.GetRequiredService<LeaseSweeper>());
 
-        services.AddGrpc(static o => o.Interceptors.Add<StoreUnavailableInterceptor>());
+        RegistrySecurityServices.Add(services);
+        services.TryAddSingleton<RegistryAuthorizer>();
+
+        // The authorizer first (outermost): nothing reaches the service, or the store, unauthenticated.
+        services.AddGrpc(static o =>
+        {
+            o.Interceptors.Add<RegistryAuthorizer>();
+            o.Interceptors.Add<StoreUnavailableInterceptor>();
+        });
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks(static o =>
         {

@@ -53,6 +53,19 @@ internal sealed class RegistryOptionsValidator : IValidateOptions<RegistryOption
         }
 
         var probe = leases.Probe;
+        foreach (var (key, file) in new[] { ("TrustedCaFile", probe.TrustedCaFile), ("ClientCertificateFile", probe.ClientCertificateFile), ("ClientKeyFile", probe.ClientKeyFile) })
+        {
+            if (!string.IsNullOrEmpty(file) && !File.Exists(file))
+            {
+                failures.Add($"{prefix}:Leases:Probe:{key} names a file that does not exist: '{file}'.");
+            }
+        }
+
+        if (string.IsNullOrEmpty(probe.ClientCertificateFile) != string.IsNullOrEmpty(probe.ClientKeyFile))
+        {
+            failures.Add($"{prefix}:Leases:Probe:ClientCertificateFile and ClientKeyFile go together.");
+        }
+
         if (probe.Timeout <= TimeSpan.Zero || probe.Timeout > TimeSpan.FromMinutes(1))
         {
             failures.Add($"{prefix}:Leases:Probe:Timeout must be in (0, 1 min], got {probe.Timeout}.");
@@ -138,6 +151,11 @@ internal sealed class RegistryOptionsValidator : IValidateOptions<RegistryOption
             ("MaxServicesPerApp", limits.MaxServicesPerApp),
             ("MaxMappingsPerNamespace", limits.MaxMappingsPerNamespace),
             ("MaxWatchStreamsPerNamespace", limits.MaxWatchStreamsPerNamespace),
+            ("MaxInstancesPerPrincipal", limits.MaxInstancesPerPrincipal),
+            ("MaxNamespacesPerPrincipal", limits.MaxNamespacesPerPrincipal),
+            ("MaxWatchStreamsPerPrincipal", limits.MaxWatchStreamsPerPrincipal),
+            ("WriteBurstPerPrincipal", limits.WriteBurstPerPrincipal),
+            ("WriteBurstPerNamespace", limits.WriteBurstPerNamespace),
         })
         {
             if (value < 1)
@@ -151,6 +169,16 @@ internal sealed class RegistryOptionsValidator : IValidateOptions<RegistryOption
         {
             failures.Add($"{prefix}:Limits:MaxServicesPerMapService must be in [1, {Introspection.Protocol.WireContract.MaxServicesPerRequest}], got {limits.MaxServicesPerMapService}.");
         }
+
+        foreach (var (key, value) in new[] { ("WritesPerSecondPerPrincipal", limits.WritesPerSecondPerPrincipal), ("WritesPerSecondPerNamespace", limits.WritesPerSecondPerNamespace) })
+        {
+            if (!double.IsFinite(value) || value < 0 || value > 1_000_000)
+            {
+                failures.Add($"{prefix}:Limits:{key} must be in [0, 1000000] (0: off), got {value}.");
+            }
+        }
+
+        Security.RegistrySecurityOptionsValidator.Validate(options, failures);
 
         if (limits.UnmapAfter <= TimeSpan.Zero)
         {

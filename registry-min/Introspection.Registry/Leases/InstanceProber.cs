@@ -1,3 +1,5 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
@@ -24,6 +26,7 @@ internal class InstanceProber : IDisposable
     private readonly RegistryProbeOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly SocketsHttpHandler _handler;
+    private readonly Lazy<SocketsHttpHandler> _tlsHandler;
 
     public InstanceProber(IOptions<RegistryOptions> options)
         : this(options, TimeProvider.System)
@@ -45,15 +48,25 @@ internal class InstanceProber : IDisposable
             EnableMultipleHttp2Connections = false,
             UseProxy = false,
         };
+        _tlsHandler = new Lazy<SocketsHttpHandler>(CreateTlsHandler);
     }
 
     /// <summary>Probes http://host:port, bounded by <see cref="RegistryProbeOptions.Timeout"/>.</summary>
-    public virtual async Task<ProbeOutcome> ProbeAsync(string host, int port, CancellationToken cancellationToken)
+    public virtual Task<ProbeOutcome> ProbeAsync(string host, int port, CancellationToken cancellationToken) =>
+        ProbeAsync(host, port, useTls: false, cancellationToken);
+
+    /// <summary>
+    /// Probes https://host:port (<paramref name="useTls"/>: the instance registered <c>scheme=https</c>) or
+    /// http://host:port, bounded by <see cref="RegistryProbeOptions.Timeout"/>. Over TLS the server certificate must
+    /// chain to <see cref="RegistryProbeOptions.TrustedCaFile"/> (or the system store), and the probe presents
+    /// <see cref="RegistryProbeOptions.ClientCertificateFile"/> when configured.
+    /// </summary>
+    public virtual async Task<ProbeOutcome> ProbeAsync(string host, int port, bool useTls, CancellationToken cancellationToken)
     {
-        var address = new UriBuilder(Uri.UriSchemeHttp, host, port).Uri;
+        var address = new UriBuilder(useTls ? Uri.UriSchemeHttps : Uri.UriSchemeHttp, host, port).Uri;
         using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
-            HttpHandler = _handler,
+            HttpHandler = useTls ? _tlsHandler.Value : _handler,
             DisposeHttpClient = false,
             // One shot: a retry would only stretch the sweep.
             MaxRetryAttempts = 0,
@@ -91,9 +104,55 @@ internal class InstanceProber : IDisposable
         }
     }
 
+    private SocketsHttpHandler CreateTlsHandler()
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = _options.Timeout,
+            PooledConnectionIdleTimeout = PooledConnectionIdleTimeout,
+            AllowAutoRedirect = false,
+            EnableMultipleHttp2Connections = false,
+            UseProxy = false,
+        };
+        if (!string.IsNullOrEmpty(_options.TrustedCaFile))
+        {
+            var authorities = new X509Certificate2Collection();
+            authorities.ImportFromPemFile(_options.TrustedCaFile);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+            {
+                // Name mismatch and a missing certificate stay fatal; only the chain is judged against our CA.
+                if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
+                {
+                    return false;
+                }
+
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                using var presented = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+                return chain.Build(presented);
+            };
+        }
+
+        if (!string.IsNullOrEmpty(_options.ClientCertificateFile) && !string.IsNullOrEmpty(_options.ClientKeyFile))
+        {
+            // Re-imported as PKCS#12: on Linux SslStream needs a key it can use for the handshake.
+            using var pem = X509Certificate2.CreateFromPemFile(_options.ClientCertificateFile, _options.ClientKeyFile);
+            handler.SslOptions.ClientCertificates = [X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), password: null)];
+        }
+
+        return handler;
+    }
+
     public void Dispose()
     {
         _handler.Dispose();
+        if (_tlsHandler.IsValueCreated)
+        {
+            _tlsHandler.Value.Dispose();
+        }
+
         GC.SuppressFinalize(this);
     }
 }

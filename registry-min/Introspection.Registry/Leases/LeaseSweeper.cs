@@ -226,13 +226,17 @@ internal sealed partial class LeaseSweeper : BackgroundService
         return evicted.Value;
     }
 
-    private async Task ProbeOneAsync(InstanceProber prober, LapsedLease lease, (string Host, int Port) address, SemaphoreSlim gate, StrongBox<int> evicted, StrongBox<int> established, CancellationToken cancellationToken)
+    private async Task ProbeOneAsync(InstanceProber prober, LapsedLease lease, (string Host, int Port, bool UseTls) address, SemaphoreSlim gate, StrongBox<int> evicted, StrongBox<int> established, CancellationToken cancellationToken)
     {
         // Off the sweep loop's own continuation so probes really run side by side.
         await Task.Yield();
         try
         {
-            var outcome = await prober.ProbeAsync(address.Host, address.Port, cancellationToken).ConfigureAwait(false);
+            // Dialled with the scheme the instance registered (its "scheme" label); the h2c overload stays the
+            // seam tests override.
+            var outcome = address.UseTls
+                ? await prober.ProbeAsync(address.Host, address.Port, useTls: true, cancellationToken).ConfigureAwait(false)
+                : await prober.ProbeAsync(address.Host, address.Port, cancellationToken).ConfigureAwait(false);
             _metrics.Probed(outcome);
             if (outcome == ProbeOutcome.Serving)
             {
@@ -260,15 +264,17 @@ internal sealed partial class LeaseSweeper : BackgroundService
     }
 
     /// <summary>Host and port of each lapsed instance: one store read per (namespace, app), not per lease.</summary>
-    private async Task<Dictionary<(string Namespace, string App, string InstanceId), (string Host, int Port)>> AddressesAsync(IReadOnlyList<LapsedLease> lapsed, CancellationToken cancellationToken)
+    private async Task<Dictionary<(string Namespace, string App, string InstanceId), (string Host, int Port, bool UseTls)>> AddressesAsync(IReadOnlyList<LapsedLease> lapsed, CancellationToken cancellationToken)
     {
-        var addresses = new Dictionary<(string, string, string), (string, int)>();
+        var addresses = new Dictionary<(string, string, string), (string, int, bool)>();
         foreach (var (ns, app) in lapsed.Select(static l => (l.Namespace, l.App)).Distinct())
         {
             var instances = await _store.ListInstancesAsync(ns, app, cancellationToken).ConfigureAwait(false);
             foreach (var instance in instances.Instances)
             {
-                addresses[(ns, app, instance.InstanceId)] = (instance.Host, instance.Port);
+                var useTls = instance.Labels.TryGetValue(Introspection.Protocol.WireContract.SchemeLabel, out var scheme)
+                    && string.Equals(scheme, Introspection.Protocol.WireContract.SchemeHttps, StringComparison.OrdinalIgnoreCase);
+                addresses[(ns, app, instance.InstanceId)] = (instance.Host, instance.Port, useTls);
             }
         }
 

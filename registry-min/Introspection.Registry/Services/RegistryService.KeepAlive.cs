@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Introspection.Protocol.Registry.V1;
 using Introspection.Registry.Internal;
+using Introspection.Registry.Security;
 using Introspection.Registry.Stores;
 using Introspection.Wire;
 
@@ -12,6 +13,8 @@ internal sealed partial class RegistryService
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, _lifetime.ApplicationStopping);
         var cancellationToken = cts.Token;
+        // Authenticated once by RegistryAuthorizer at the stream's start; the identity holds for the stream's life.
+        var caller = RegistryCaller.From(context);
         try
         {
             // Answered strictly in order, one response per request: the caller matches them up
@@ -26,7 +29,7 @@ internal sealed partial class RegistryService
                         break;
                     }
 
-                    response = await RenewAsync(requestStream.Current, cancellationToken).ConfigureAwait(false);
+                    response = await RenewAsync(requestStream.Current, caller, cancellationToken).ConfigureAwait(false);
                 }
                 catch (MalformedMessageException ex) when (ex.StatusCode == StatusCode.InvalidArgument)
                 {
@@ -57,7 +60,7 @@ internal sealed partial class RegistryService
         ThrowIfStopping(context);
     }
 
-    private async Task<KeepAliveResponse> RenewAsync(KeepAliveRequest request, CancellationToken cancellationToken)
+    private async Task<KeepAliveResponse> RenewAsync(KeepAliveRequest request, RegistryCaller? caller, CancellationToken cancellationToken)
     {
         var response = new KeepAliveResponse { LeaseId = request.LeaseId };
         string ns;
@@ -75,9 +78,16 @@ internal sealed partial class RegistryService
             return Fail(response, StatusCode.InvalidArgument, $"lease_id must be > 0, got {request.LeaseId}.");
         }
 
+        if (caller is not null && !caller.Allows(GrantLevel.Write, ns, app: null))
+        {
+            _audit.RenewalRefused(caller, ns, request.LeaseId, "missing_grant");
+            return Fail(response, StatusCode.PermissionDenied, $"Principal '{caller.Name}' lacks grant '{RegistryCaller.Missing(GrantLevel.Write, ns, null)}' (any write grant of the namespace) to renew leases.");
+        }
+
         try
         {
-            var result = await _store.RenewAsync(ns, request.LeaseId, cancellationToken).ConfigureAwait(false);
+            // Another principal's lease answers NOT_FOUND below, exactly like an unknown one (checked in the store).
+            var result = await _store.RenewOwnedAsync(ns, request.LeaseId, Ownership(caller, ns), cancellationToken).ConfigureAwait(false);
             _metrics.Renewed(result.Found);
             if (!result.Found)
             {

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Introspection.Protocol.Registry.V1;
 using Introspection.Registry.Internal;
 using Introspection.Registry.Leases;
+using Introspection.Registry.Security;
 using Introspection.Registry.Stores;
 using Introspection.Registry.Watch;
 using Introspection.Wire;
@@ -27,9 +28,11 @@ internal sealed partial class RegistryService : Protocol.Registry.V1.Registry.Re
     private readonly WireErrorLog _wireErrors;
     private readonly RenewalOutageLog _renewalOutage;
     private readonly RegistryLimitsOptions _limits;
+    private readonly RegistryAudit _audit;
 
-    public RegistryService(IRegistryStore store, RequestValidator validator, LeaseTtlPolicy ttlPolicy, WatchSession watchSession, RegistryMetrics metrics, IHostApplicationLifetime lifetime, ILogger<RegistryService> logger, LeaseExtensions extensions, WireErrorLog wireErrors, RenewalOutageLog renewalOutage, IOptions<RegistryOptions>? options = null)
+    public RegistryService(IRegistryStore store, RequestValidator validator, LeaseTtlPolicy ttlPolicy, WatchSession watchSession, RegistryMetrics metrics, IHostApplicationLifetime lifetime, ILogger<RegistryService> logger, LeaseExtensions extensions, WireErrorLog wireErrors, RenewalOutageLog renewalOutage, IOptions<RegistryOptions>? options = null, RegistryAudit? audit = null)
     {
+        _audit = audit ?? new RegistryAudit(Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
         _wireErrors = wireErrors;
         _renewalOutage = renewalOutage;
         _limits = options?.Value.Limits ?? new RegistryLimitsOptions();
@@ -50,8 +53,10 @@ internal sealed partial class RegistryService : Protocol.Registry.V1.Registry.Re
         RequestValidator.LeaseTtl(request.TtlMs);
 
         var ttl = _ttlPolicy.Grant(request.TtlMs);
-        var result = await _store.RegisterAsync(ns, ProtoConvert.ToRecord(request.Instance), ttl, context.CancellationToken).ConfigureAwait(false);
+        var caller = RegistryCaller.From(context);
+        var result = await _store.RegisterOwnedAsync(ns, ProtoConvert.ToRecord(request.Instance), ttl, Ownership(caller, ns), context.CancellationToken).ConfigureAwait(false);
         _metrics.Registered();
+        _audit.Registered(caller, ns, request.Instance.App, request.Instance.InstanceId, request.Instance.Host, request.Instance.Port, result.Revision);
         Log.Registered(_logger, ns, request.Instance.App, request.Instance.InstanceId, request.Instance.Host, request.Instance.Port, result.LeaseId, (long)ttl.TotalMilliseconds, result.Revision);
         return new RegisterResponse
         {
@@ -78,8 +83,10 @@ internal sealed partial class RegistryService : Protocol.Registry.V1.Registry.Re
             _validator.Labels("labels", request.Labels);
         }
 
-        var result = await _store.UpdateInstanceAsync(ns, request.App, request.InstanceId, revision, request.SetLabels ? request.Labels : null, context.CancellationToken).ConfigureAwait(false)
+        var caller = RegistryCaller.From(context);
+        var result = await _store.UpdateOwnedAsync(ns, request.App, request.InstanceId, revision, request.SetLabels ? request.Labels : null, Ownership(caller, ns), context.CancellationToken).ConfigureAwait(false)
             ?? throw NotFound(ns, request.App, request.InstanceId);
+        _audit.Updated(caller, ns, request.App, request.InstanceId, result);
         return new UpdateInstanceResponse { Revision = result };
     }
 
@@ -88,8 +95,10 @@ internal sealed partial class RegistryService : Protocol.Registry.V1.Registry.Re
         var ns = RequestValidator.Namespace(request.Namespace);
         RequestValidator.App("app", request.App);
         RequestValidator.InstanceId("instance_id", request.InstanceId);
-        var revision = await _store.DeregisterAsync(ns, request.App, request.InstanceId, context.CancellationToken).ConfigureAwait(false)
+        var caller = RegistryCaller.From(context);
+        var revision = await _store.DeregisterOwnedAsync(ns, request.App, request.InstanceId, Ownership(caller, ns), context.CancellationToken).ConfigureAwait(false)
             ?? throw NotFound(ns, request.App, request.InstanceId);
+        _audit.Deregistered(caller, ns, request.App, request.InstanceId, revision);
         Log.Deregistered(_logger, ns, request.App, request.InstanceId, revision);
         return new DeregisterResponse { Revision = revision };
     }
@@ -135,6 +144,7 @@ internal sealed partial class RegistryService : Protocol.Registry.V1.Registry.Re
 
         var services = request.Services.Distinct(StringComparer.Ordinal).ToArray();
         var revision = await _store.MapServicesAsync(ns, request.App, services, context.CancellationToken).ConfigureAwait(false);
+        _audit.ServicesMapped(RegistryCaller.From(context), ns, request.App, services.Length, revision);
         return new MapServiceResponse { Revision = revision };
     }
 
@@ -170,6 +180,9 @@ internal sealed partial class RegistryService : Protocol.Registry.V1.Registry.Re
             throw new RpcException(new Status(StatusCode.Unavailable, "The registry is shutting down: reconnect and resume."));
         }
     }
+
+    /// <summary>No caller (a test calling the service directly, or an anonymous registry): no ownership.</summary>
+    private static LeaseOwnership Ownership(RegistryCaller? caller, string ns) => caller?.Ownership(ns) ?? LeaseOwnership.Anonymous;
 
     private static RpcException NotFound(string ns, string app, string instanceId) =>
         new(new Status(StatusCode.NotFound, $"No instance '{instanceId}' of app '{app}' in namespace '{ns}'."));

@@ -54,6 +54,45 @@ public interface IRegistryStore
     /// </summary>
     ValueTask<long> MapServicesAsync(string ns, string app, IReadOnlyList<string> services, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="RegisterAsync(string, InstanceRecord, TimeSpan, CancellationToken)"/> with lease ownership: the
+    /// instance is recorded as owned by <see cref="LeaseOwnership.Principal"/>. When (namespace, app, instance id)
+    /// exists and is owned by another principal, and the caller is no admin, throws
+    /// <see cref="RegistryOwnershipException"/> and changes nothing. Also checks the per-principal caps
+    /// (<see cref="RegistryLimitsOptions.MaxInstancesPerPrincipal"/>, <see cref="RegistryLimitsOptions.MaxNamespacesPerPrincipal"/>).
+    /// The default implementation serves anonymous calls only (a store written before ownership existed).
+    /// </summary>
+    ValueTask<RegisterResult> RegisterAsync(string ns, InstanceRecord instance, TimeSpan ttl, LeaseOwnership ownership, CancellationToken cancellationToken) =>
+        ownership.Principal is null ? RegisterAsync(ns, instance, ttl, cancellationToken) : throw OwnershipNotSupported();
+
+    /// <summary>
+    /// <see cref="RenewAsync(string, long, CancellationToken)"/> that renews only a lease owned by
+    /// <see cref="LeaseOwnership.RequiredOwner"/> (when not null). Another principal's lease answers
+    /// <see cref="RenewResult.NotFound"/>, exactly like an unknown one, so a renewal tells a stranger nothing.
+    /// The check is part of the renewal itself (no extra round trip).
+    /// </summary>
+    ValueTask<RenewResult> RenewAsync(string ns, long leaseId, LeaseOwnership ownership, CancellationToken cancellationToken) =>
+        ownership.RequiredOwner is null ? RenewAsync(ns, leaseId, cancellationToken) : throw OwnershipNotSupported();
+
+    /// <summary>
+    /// <see cref="UpdateInstanceAsync(string, string, string, string?, IReadOnlyDictionary{string, string}?, CancellationToken)"/>
+    /// that throws <see cref="RegistryOwnershipException"/> (nothing changed) when the instance is owned by another
+    /// principal than <see cref="LeaseOwnership.RequiredOwner"/> (when not null).
+    /// </summary>
+    ValueTask<long?> UpdateInstanceAsync(string ns, string app, string instanceId, string? revision, IReadOnlyDictionary<string, string>? labels, LeaseOwnership ownership, CancellationToken cancellationToken) =>
+        ownership.RequiredOwner is null ? UpdateInstanceAsync(ns, app, instanceId, revision, labels, cancellationToken) : throw OwnershipNotSupported();
+
+    /// <summary>
+    /// <see cref="DeregisterAsync(string, string, string, CancellationToken)"/> that throws
+    /// <see cref="RegistryOwnershipException"/> (nothing changed) when the instance is owned by another principal
+    /// than <see cref="LeaseOwnership.RequiredOwner"/> (when not null).
+    /// </summary>
+    ValueTask<long?> DeregisterAsync(string ns, string app, string instanceId, LeaseOwnership ownership, CancellationToken cancellationToken) =>
+        ownership.RequiredOwner is null ? DeregisterAsync(ns, app, instanceId, cancellationToken) : throw OwnershipNotSupported();
+
+    private static NotSupportedException OwnershipNotSupported() =>
+        new("This registry store does not record lease ownership, so it cannot serve an authenticated registry; implement the IRegistryStore overloads that take a LeaseOwnership.");
+
     /// <summary>Apps of the namespace with at least one instance, ordinal order, with the revision the answer reflects.</summary>
     ValueTask<AppsResult> ListAppsAsync(string ns, CancellationToken cancellationToken);
 

@@ -15,6 +15,14 @@ internal class DelegatingStore(IRegistryStore inner) : IRegistryStore
 
     public virtual ValueTask<long?> DeregisterAsync(string ns, string app, string instanceId, CancellationToken cancellationToken) => inner.DeregisterAsync(ns, app, instanceId, cancellationToken);
 
+    public virtual ValueTask<RegisterResult> RegisterAsync(string ns, InstanceRecord instance, TimeSpan ttl, LeaseOwnership ownership, CancellationToken cancellationToken) => inner.RegisterAsync(ns, instance, ttl, ownership, cancellationToken);
+
+    public virtual ValueTask<RenewResult> RenewAsync(string ns, long leaseId, LeaseOwnership ownership, CancellationToken cancellationToken) => inner.RenewAsync(ns, leaseId, ownership, cancellationToken);
+
+    public virtual ValueTask<long?> UpdateInstanceAsync(string ns, string app, string instanceId, string? revision, IReadOnlyDictionary<string, string>? labels, LeaseOwnership ownership, CancellationToken cancellationToken) => inner.UpdateInstanceAsync(ns, app, instanceId, revision, labels, ownership, cancellationToken);
+
+    public virtual ValueTask<long?> DeregisterAsync(string ns, string app, string instanceId, LeaseOwnership ownership, CancellationToken cancellationToken) => inner.DeregisterAsync(ns, app, instanceId, ownership, cancellationToken);
+
     public virtual ValueTask<long> MapServicesAsync(string ns, string app, IReadOnlyList<string> services, CancellationToken cancellationToken) => inner.MapServicesAsync(ns, app, services, cancellationToken);
 
     public virtual ValueTask<AppsResult> ListAppsAsync(string ns, CancellationToken cancellationToken) => inner.ListAppsAsync(ns, cancellationToken);

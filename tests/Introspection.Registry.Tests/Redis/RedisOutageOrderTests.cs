@@ -85,7 +85,7 @@ public sealed class RedisOutageOrderTests(RedisServerFixture fixture)
     }
 
     private static Task<RedisResult> RegisterAsync(IDatabase db, string prefix, long now, long threshold, long ttlMs) =>
-        RunAsync(db, prefix, RedisScripts.Register, now, threshold, Ns, App, "a", "10.0.0.1\n5000\nr1\n{}", ttlMs, 100, 1000, LeaseId);
+        RunAsync(db, prefix, RedisScripts.Register, now, threshold, Ns, App, "a", "10.0.0.1\n5000\nr1\n{}", ttlMs, 100, 1000, string.Empty, "0", 10_000, 16, LeaseId); // owner (anonymous), admin, per-principal caps, candidate
 
     /// <summary>One script with the common arguments <c>RedisRegistryStore.EvaluateAsync</c> sends.</summary>
     private static Task<RedisResult> RunAsync(IDatabase db, string prefix, string script, long nowMs, long threshold, params RedisValue[] scriptArgs)

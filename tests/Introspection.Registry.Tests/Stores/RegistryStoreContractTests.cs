@@ -645,6 +645,103 @@ public abstract class RegistryStoreContractTests<TFixture> : IClassFixture<TFixt
         Assert.True((await store.RenewAsync(Ns, own, Ct)).Found);
     }
 
+    [Fact]
+    public async Task Register_InstanceOwnedByAnother_RefusedAndNothingChanges()
+    {
+        var store = await CreateAsync();
+        var owner = await store.RegisterAsync(Ns, Record("orders", "a"), Ttl, new LeaseOwnership("alice"), Ct);
+        var revision = await store.GetRevisionAsync(Ct);
+
+        await Assert.ThrowsAsync<RegistryOwnershipException>(() => store.RegisterAsync(Ns, Record("orders", "a") with { Host = "10.6.6.6" }, Ttl, new LeaseOwnership("mallory"), Ct).AsTask());
+
+        Assert.Equal(revision, await store.GetRevisionAsync(Ct));
+        Assert.Equal("10.0.0.1", Assert.Single((await store.ListInstancesAsync(Ns, "orders", Ct)).Instances).Host);
+        Assert.True((await store.RenewAsync(Ns, owner.LeaseId, new LeaseOwnership("alice"), Ct)).Found);
+        var again = await store.RegisterAsync(Ns, Record("orders", "a") with { Port = 6000 }, Ttl, new LeaseOwnership("alice"), Ct);
+        Assert.NotEqual(owner.LeaseId, again.LeaseId);
+    }
+
+    [Fact]
+    public async Task Renew_LeaseOwnedByAnother_NotFoundLikeUnknownAndOwnerStillRenews()
+    {
+        var store = await CreateAsync();
+        var owner = await store.RegisterAsync(Ns, Record("orders", "a"), Ttl, new LeaseOwnership("alice"), Ct);
+
+        var stranger = await store.RenewAsync(Ns, owner.LeaseId, new LeaseOwnership("mallory"), Ct);
+        var unknown = await store.RenewAsync(Ns, owner.LeaseId + 1, new LeaseOwnership("mallory"), Ct);
+
+        Assert.Equal(unknown, stranger);
+        Assert.False(stranger.Found);
+        Assert.True((await store.RenewAsync(Ns, owner.LeaseId, new LeaseOwnership("alice"), Ct)).Found);
+        Assert.True((await store.RenewAsync(Ns, owner.LeaseId, new LeaseOwnership("root", IsAdmin: true), Ct)).Found);
+    }
+
+    [Fact]
+    public async Task UpdateAndDeregister_InstanceOwnedByAnother_RefusedUnlessAdmin()
+    {
+        var store = await CreateAsync();
+        await store.RegisterAsync(Ns, Record("orders", "a"), Ttl, new LeaseOwnership("alice"), Ct);
+        var revision = await store.GetRevisionAsync(Ct);
+
+        await Assert.ThrowsAsync<RegistryOwnershipException>(() => store.UpdateInstanceAsync(Ns, "orders", "a", Instances.RevisionB, null, new LeaseOwnership("mallory"), Ct).AsTask());
+        await Assert.ThrowsAsync<RegistryOwnershipException>(() => store.DeregisterAsync(Ns, "orders", "a", new LeaseOwnership("mallory"), Ct).AsTask());
+
+        Assert.Equal(revision, await store.GetRevisionAsync(Ct));
+        Assert.Equal(Instances.RevisionA, Assert.Single((await store.ListInstancesAsync(Ns, "orders", Ct)).Instances).Revision);
+        Assert.NotNull(await store.UpdateInstanceAsync(Ns, "orders", "a", Instances.RevisionB, null, new LeaseOwnership("alice"), Ct));
+        Assert.NotNull(await store.DeregisterAsync(Ns, "orders", "a", new LeaseOwnership("root", IsAdmin: true), Ct));
+        Assert.Empty((await store.ListInstancesAsync(Ns, "orders", Ct)).Instances);
+    }
+
+    [Fact]
+    public async Task Register_AdminTakesOverAnothersInstance_OldLeaseRevokedAdminOwnsIt()
+    {
+        var store = await CreateAsync();
+        var alice = await store.RegisterAsync(Ns, Record("orders", "a"), Ttl, new LeaseOwnership("alice"), Ct);
+
+        var admin = await store.RegisterAsync(Ns, Record("orders", "a"), Ttl, new LeaseOwnership("root", IsAdmin: true), Ct);
+
+        Assert.False((await store.RenewAsync(Ns, alice.LeaseId, new LeaseOwnership("alice"), Ct)).Found);
+        Assert.False((await store.RenewAsync(Ns, admin.LeaseId, new LeaseOwnership("alice"), Ct)).Found);
+        Assert.True((await store.RenewAsync(Ns, admin.LeaseId, new LeaseOwnership("root"), Ct)).Found);
+    }
+
+    [Fact]
+    public async Task Register_PastMaxInstancesPerPrincipal_LimitNamedAndFreedByDeregister()
+    {
+        var store = await CreateAsync(o => o.Limits.MaxInstancesPerPrincipal = 2);
+        var alice = new LeaseOwnership("alice");
+        await store.RegisterAsync(Ns, Record("orders", "a"), Ttl, alice, Ct);
+        await store.RegisterAsync(Ns, Record("orders", "b"), Ttl, alice, Ct);
+
+        var refused = await Assert.ThrowsAsync<RegistryLimitExceededException>(() => store.RegisterAsync(Ns, Record("orders", "c"), Ttl, alice, Ct).AsTask());
+
+        Assert.Equal(nameof(RegistryLimitsOptions.MaxInstancesPerPrincipal), refused.Limit);
+        Assert.Contains("Limits:MaxInstancesPerPrincipal", refused.Message, StringComparison.Ordinal);
+        await store.RegisterAsync(Ns, Record("orders", "a"), Ttl, alice, Ct);
+        await store.RegisterAsync(Ns, Record("orders", "c"), Ttl, new LeaseOwnership("bob"), Ct);
+        Assert.NotNull(await store.DeregisterAsync(Ns, "orders", "b", alice, Ct));
+        await store.RegisterAsync(Ns, Record("orders", "d"), Ttl, alice, Ct);
+        Assert.Equal(["a", "c", "d"], (await store.ListInstancesAsync(Ns, "orders", Ct)).Instances.Select(i => i.InstanceId));
+    }
+
+    [Fact]
+    public async Task Register_PastMaxNamespacesPerPrincipal_LimitNamed()
+    {
+        var store = await CreateAsync(o => o.Limits.MaxNamespacesPerPrincipal = 1);
+        var alice = new LeaseOwnership("alice");
+        await store.RegisterAsync("one", Record("orders", "a"), Ttl, alice, Ct);
+        await store.RegisterAsync("one", Record("orders", "b"), Ttl, alice, Ct);
+
+        var refused = await Assert.ThrowsAsync<RegistryLimitExceededException>(() => store.RegisterAsync("two", Record("orders", "a"), Ttl, alice, Ct).AsTask());
+
+        Assert.Equal(nameof(RegistryLimitsOptions.MaxNamespacesPerPrincipal), refused.Limit);
+        Assert.Empty((await store.ListInstancesAsync("two", "orders", Ct)).Instances);
+        await store.DeregisterAsync("one", "orders", "a", alice, Ct);
+        await store.DeregisterAsync("one", "orders", "b", alice, Ct);
+        await store.RegisterAsync("two", Record("orders", "a"), Ttl, alice, Ct);
+    }
+
     private static InstanceRecord Record(string app, string id) =>
         new(app, id, "10.0.0.1", 5000, Instances.RevisionA, new Dictionary<string, string> { ["zone"] = "a" });
 

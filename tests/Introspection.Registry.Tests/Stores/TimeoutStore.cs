@@ -19,6 +19,14 @@ internal sealed class TimeoutStore(IRegistryStore inner) : DelegatingStore(inner
 
     public override ValueTask<long?> DeregisterAsync(string ns, string app, string instanceId, CancellationToken cancellationToken) => Limit(base.DeregisterAsync(ns, app, instanceId, cancellationToken));
 
+    public override ValueTask<RegisterResult> RegisterAsync(string ns, InstanceRecord instance, TimeSpan ttl, LeaseOwnership ownership, CancellationToken cancellationToken) => Limit(base.RegisterAsync(ns, instance, ttl, ownership, cancellationToken));
+
+    public override ValueTask<RenewResult> RenewAsync(string ns, long leaseId, LeaseOwnership ownership, CancellationToken cancellationToken) => Limit(base.RenewAsync(ns, leaseId, ownership, cancellationToken));
+
+    public override ValueTask<long?> UpdateInstanceAsync(string ns, string app, string instanceId, string? revision, IReadOnlyDictionary<string, string>? labels, LeaseOwnership ownership, CancellationToken cancellationToken) => Limit(base.UpdateInstanceAsync(ns, app, instanceId, revision, labels, ownership, cancellationToken));
+
+    public override ValueTask<long?> DeregisterAsync(string ns, string app, string instanceId, LeaseOwnership ownership, CancellationToken cancellationToken) => Limit(base.DeregisterAsync(ns, app, instanceId, ownership, cancellationToken));
+
     public override ValueTask<int> UnmapIdleAppsAsync(TimeSpan idleFor, int maxApps, CancellationToken cancellationToken) => Limit(base.UnmapIdleAppsAsync(idleFor, maxApps, cancellationToken));
 
     public override ValueTask<long> MapServicesAsync(string ns, string app, IReadOnlyList<string> services, CancellationToken cancellationToken) => Limit(base.MapServicesAsync(ns, app, services, cancellationToken));

@@ -2,14 +2,29 @@ namespace Introspection.Registry.Stores.Memory;
 
 internal sealed partial class MemoryRegistryStore
 {
-    public ValueTask<RegisterResult> RegisterAsync(string ns, InstanceRecord instance, TimeSpan ttl, CancellationToken cancellationToken)
+    public ValueTask<RegisterResult> RegisterAsync(string ns, InstanceRecord instance, TimeSpan ttl, CancellationToken cancellationToken) =>
+        RegisterAsync(ns, instance, ttl, LeaseOwnership.Anonymous, cancellationToken);
+
+    public ValueTask<RegisterResult> RegisterAsync(string ns, InstanceRecord instance, TimeSpan ttl, LeaseOwnership ownership, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         var labels = CopyLabels(instance.Labels);
+        var owner = ownership.Principal;
         lock (_lock)
         {
-            // Caps first, before anything changes: a refused call leaves no trace (not even an empty namespace).
-            var isNew = !TryGetInstance(ns, instance.App, instance.InstanceId, out _);
+            // Ownership and caps first, before anything changes: a refused call leaves no trace (not even an empty namespace).
+            var isNew = !TryGetInstance(ns, instance.App, instance.InstanceId, out var existingEntry);
+            var previousOwner = isNew ? null : _leases.GetValueOrDefault(existingEntry!.LeaseId)?.Owner;
+            if (!isNew && owner is not null && !ownership.IsAdmin && previousOwner is not null && !string.Equals(previousOwner, owner, StringComparison.Ordinal))
+            {
+                throw new RegistryOwnershipException(ns, instance.App, instance.InstanceId);
+            }
+
+            if (owner is not null && !string.Equals(previousOwner, owner, StringComparison.Ordinal))
+            {
+                AdmitPrincipal(owner, ns);
+            }
+
             if (isNew)
             {
                 AdmitNamespace(ns);
@@ -31,6 +46,7 @@ internal sealed partial class MemoryRegistryStore
             {
                 // Replacing revokes the old lease: a renewal with it answers NOT_FOUND from now on.
                 _leases.Remove(previous.LeaseId);
+                ReleasePrincipal(previousOwner, ns);
             }
             else
             {
@@ -39,7 +55,8 @@ internal sealed partial class MemoryRegistryStore
 
             var leaseId = NewLeaseId();
             var now = _timeProvider.GetUtcNow();
-            _leases.Add(leaseId, new LeaseEntry(ns, instance.App, instance.InstanceId, ttl, now + ttl));
+            _leases.Add(leaseId, new LeaseEntry(ns, instance.App, instance.InstanceId, ttl, now + ttl) { Owner = owner });
+            AddPrincipal(owner, ns);
 
             var revision = ++_revision;
             var record = instance with { Labels = labels, ModRevision = revision };
@@ -49,22 +66,13 @@ internal sealed partial class MemoryRegistryStore
         }
     }
 
-    public ValueTask<RenewResult> RenewAsync(string ns, long leaseId, CancellationToken cancellationToken)
-    {
-        lock (_lock)
-        {
-            if (!_leases.TryGetValue(leaseId, out var lease) || !string.Equals(lease.Namespace, ns, StringComparison.Ordinal))
-            {
-                return ValueTask.FromResult(RenewResult.NotFound);
-            }
+    public ValueTask<RenewResult> RenewAsync(string ns, long leaseId, CancellationToken cancellationToken) =>
+        RenewAsync(ns, leaseId, LeaseOwnership.Anonymous, cancellationToken);
 
-            lease.ExpiresAt = _timeProvider.GetUtcNow() + lease.Ttl;
-            lease.Renewed = true;
-            return ValueTask.FromResult(new RenewResult(true, lease.Ttl));
-        }
-    }
+    public ValueTask<long?> UpdateInstanceAsync(string ns, string app, string instanceId, string? revision, IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken) =>
+        UpdateInstanceAsync(ns, app, instanceId, revision, labels, LeaseOwnership.Anonymous, cancellationToken);
 
-    public ValueTask<long?> UpdateInstanceAsync(string ns, string app, string instanceId, string? revision, IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken)
+    public ValueTask<long?> UpdateInstanceAsync(string ns, string app, string instanceId, string? revision, IReadOnlyDictionary<string, string>? labels, LeaseOwnership ownership, CancellationToken cancellationToken)
     {
         var newLabels = labels is null ? null : CopyLabels(labels);
         lock (_lock)
@@ -73,6 +81,8 @@ internal sealed partial class MemoryRegistryStore
             {
                 return ValueTask.FromResult<long?>(null);
             }
+
+            CheckOwner(ns, entry, ownership);
 
             var current = entry.Record;
             var changedRevision = revision is not null && !string.Equals(revision, current.Revision, StringComparison.Ordinal);
@@ -95,7 +105,10 @@ internal sealed partial class MemoryRegistryStore
         }
     }
 
-    public ValueTask<long?> DeregisterAsync(string ns, string app, string instanceId, CancellationToken cancellationToken)
+    public ValueTask<long?> DeregisterAsync(string ns, string app, string instanceId, CancellationToken cancellationToken) =>
+        DeregisterAsync(ns, app, instanceId, LeaseOwnership.Anonymous, cancellationToken);
+
+    public ValueTask<long?> DeregisterAsync(string ns, string app, string instanceId, LeaseOwnership ownership, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
@@ -103,6 +116,8 @@ internal sealed partial class MemoryRegistryStore
             {
                 return ValueTask.FromResult<long?>(null);
             }
+
+            CheckOwner(ns, entry, ownership);
 
             return ValueTask.FromResult<long?>(RemoveInstance(ns, entry));
         }
@@ -202,7 +217,11 @@ internal sealed partial class MemoryRegistryStore
             }
         }
 
-        _leases.Remove(entry.LeaseId);
+        if (_leases.Remove(entry.LeaseId, out var lease))
+        {
+            ReleasePrincipal(lease.Owner, ns);
+        }
+
         var revision = ++_revision;
         Append(new ChangeEvent(revision, ChangeKind.Delete, ns, entry.Record, null), now);
         RemoveIfEmpty(ns, state);

@@ -16,6 +16,7 @@ internal sealed partial class MemoryRegistryStore : IRegistryStore
     private readonly Dictionary<string, NamespaceState> _namespaces = new(StringComparer.Ordinal);
     private readonly Dictionary<long, LeaseEntry> _leases = [];
     private readonly List<HistoryEntry> _history = [];
+    private readonly Dictionary<string, PrincipalState> _principals = new(StringComparer.Ordinal);
     private int _historyHead;
     private long _revision;
     private long _compactedRevision;
@@ -98,8 +99,19 @@ internal sealed partial class MemoryRegistryStore : IRegistryStore
 
         public DateTimeOffset ExpiresAt { get; set; } = expiresAt;
 
+        /// <summary>The principal that registered the instance; null in an anonymous registry.</summary>
+        public string? Owner { get; init; }
+
         /// <summary>Renewed at least once: only such leases count for self-preservation.</summary>
         public bool Renewed { get; set; }
+    }
+
+    /// <summary>What one principal owns: instances in total and per namespace (the per-principal caps).</summary>
+    private sealed class PrincipalState
+    {
+        public int Instances { get; set; }
+
+        public Dictionary<string, int> Namespaces { get; } = new(StringComparer.Ordinal);
     }
 
     private readonly record struct HistoryEntry(ChangeEvent Event, DateTimeOffset At);
