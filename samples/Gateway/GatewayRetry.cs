@@ -18,8 +18,11 @@ internal sealed partial class GatewayRetry(IDestinationHealthUpdater health, IOp
     {
         var settings = options.Value;
         var retryable = settings.MaxAttempts > 1 && IsReplayable(context.Request);
+        var proxy = context.GetReverseProxyFeature();
         for (var attempt = 1; ; attempt++)
         {
+            // Load balancing narrows AvailableDestinations to the one it picked: keep the list it picked from.
+            var candidates = proxy.AvailableDestinations;
             await next().ConfigureAwait(false);
             var error = context.GetForwarderErrorFeature();
             if (error is null || !retryable || attempt >= settings.MaxAttempts || context.Response.HasStarted
@@ -28,19 +31,20 @@ internal sealed partial class GatewayRetry(IDestinationHealthUpdater health, IOp
                 return;
             }
 
-            var proxy = context.GetReverseProxyFeature();
-            if (proxy.ProxiedDestination is { } failed)
+            var failed = proxy.ProxiedDestination;
+            if (failed is not null)
             {
                 health.SetPassive(context.GetRouteModel().Cluster!, failed, DestinationHealth.Unhealthy, settings.ReactivationPeriod);
-                proxy.AvailableDestinations = proxy.AvailableDestinations.Where(d => !ReferenceEquals(d, failed)).ToArray();
             }
+
+            proxy.AvailableDestinations = candidates.Where(d => !ReferenceEquals(d, failed)).ToArray();
 
             if (proxy.AvailableDestinations.Count == 0)
             {
                 return;
             }
 
-            Log.Retrying(logger, context.Request.Path, proxy.ProxiedDestination?.DestinationId ?? "?", attempt + 1, error.Error);
+            Log.Retrying(logger, context.Request.Path, failed?.DestinationId ?? "?", attempt + 1, error.Error);
             context.Features.Set<IForwarderErrorFeature>(null);
             context.Response.StatusCode = StatusCodes.Status200OK;
         }
