@@ -2,6 +2,7 @@ using Introspection.ServiceDiscovery;
 using Introspection.ServiceDiscovery.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.ServiceDiscovery;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -41,6 +42,7 @@ public static class IntrospectionServiceDiscoveryServiceCollectionExtensions
             services.Configure(configure);
         }
 
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IntrospectionServiceEndpointProviderOptions>, IntrospectionServiceEndpointProviderOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceEndpointProviderFactory, IntrospectionServiceEndpointProviderFactory>());
         return services;
     }

@@ -2,6 +2,7 @@ using System.Net;
 using Introspection.Protocol;
 using Introspection.ServiceDiscovery.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.ServiceDiscovery;
 
 namespace Introspection.ServiceDiscovery.Tests.Http;
@@ -109,5 +110,31 @@ public sealed class ServiceEndpointProviderTests
         var endpoint = Assert.Single(await consumer.EndpointsAsync());
 
         Assert.Null(endpoint.Features.Get<IntrospectionInstanceFeature>());
+    }
+
+    [Fact]
+    public async Task AddProvider_BadAppsEntry_FailsNamingTheKey()
+    {
+        await using var registry = await RegistryHost.StartAsync();
+        await using var consumer = ConsumerHost.Create(registry, services => services.AddIntrospectionServiceEndpointProvider(o => o.Apps.Add("not an app")));
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => consumer.EndpointsAsync("http://weather"));
+
+        Assert.Contains("Introspection:ServiceDiscovery:Apps", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'not an app'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetEndpoints_ConfiguredAddress_WinsOverTheRegistry()
+    {
+        await using var registry = await RegistryHost.StartAsync();
+        await using var a = await HttpProviders.StartAsync(registry, "weather", "w-a");
+        await using var consumer = ConsumerHost.Create(registry, settings: new Dictionary<string, string?> { ["Services:weather:http:0"] = "127.0.0.1:9" });
+
+        var endpoint = Assert.Single(await consumer.EndpointsAsync());
+
+        // ME.SD's configuration provider runs first ("IP direct" for HTTP); ours leaves an answered query alone.
+        Assert.Null(endpoint.Features.Get<IntrospectionInstanceFeature>());
+        Assert.Equal(9, Assert.IsType<IPEndPoint>(endpoint.EndPoint).Port);
     }
 }

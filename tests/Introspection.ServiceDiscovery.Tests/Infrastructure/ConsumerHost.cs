@@ -29,11 +29,11 @@ internal sealed class ConsumerHost : IAsyncDisposable
 
     public HttpClient CreateWeatherClient() => _services.GetRequiredService<IHttpClientFactory>().CreateClient(WeatherClient);
 
-    public static ConsumerHost Create(RegistryHost registry, Action<IServiceCollection>? configure = null)
+    public static ConsumerHost Create(RegistryHost registry, Action<IServiceCollection>? configure = null, IDictionary<string, string?>? settings = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build());
         services.AddServiceDiscovery(o => o.RefreshPeriod = TimeSpan.FromMinutes(10));
         services.AddIntrospectionServiceEndpointProvider();
         services.AddIntrospectionClient(o =>
