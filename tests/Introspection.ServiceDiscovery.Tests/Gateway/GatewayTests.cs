@@ -8,6 +8,7 @@ namespace Introspection.ServiceDiscovery.Tests.Gateway;
 /// The YARP gateway sample routing to discovered instances: real processes on loopback (registry in-process,
 /// providers and gateway as processes), a provider killed with SIGKILL under steady requests, a new one added.
 /// </summary>
+[Collection(ProcessTestsCollection.Name)]
 public sealed class GatewayTests(ITestOutputHelper output)
 {
     [Fact]

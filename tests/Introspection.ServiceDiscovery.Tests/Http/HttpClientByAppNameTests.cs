@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 namespace Introspection.ServiceDiscovery.Tests.Http;
 
 /// <summary>An HttpClient with <c>BaseAddress = http://weather</c> against two real provider processes, one killed.</summary>
+[Collection(ProcessTestsCollection.Name)]
 public sealed class HttpClientByAppNameTests(ITestOutputHelper output)
 {
     [Fact]
