@@ -34,7 +34,20 @@ public sealed record ServiceTarget
         App = string.IsNullOrEmpty(app) ? null : app;
     }
 
-    /// <summary>Full gRPC service name, e.g. <c>greet.Greeter</c>.</summary>
+    // An app-level target (AppTarget): no service, every instance of one app, optionally filtered by HTTP route.
+    private ServiceTarget(AppTarget appTarget)
+    {
+        Service = string.Empty;
+        App = appTarget.App;
+        AppOnly = appTarget;
+    }
+
+    /// <summary>Set for an app-level target (<see cref="IntrospectionClient.ResolveAppAsync"/>): <see cref="Service"/> is then empty.</summary>
+    internal AppTarget? AppOnly { get; }
+
+    internal static ServiceTarget ForApp(AppTarget target) => new(target);
+
+    /// <summary>Full gRPC service name, e.g. <c>greet.Greeter</c>; empty for an app-level target.</summary>
     public string Service { get; }
 
     /// <summary>Only instances exposing the service in this group; <c>null</c>: any group.</summary>
@@ -121,6 +134,11 @@ public sealed record ServiceTarget
     /// <summary>Returns <c>introspect:///service[?group=..&amp;version=..&amp;app=..]</c>.</summary>
     public override string ToString()
     {
+        if (AppOnly is { } appOnly)
+        {
+            return appOnly.ToString();
+        }
+
         var builder = new StringBuilder(Scheme).Append(":///").Append(Service);
         var separator = '?';
         Append("group", Group);
@@ -141,6 +159,11 @@ public sealed record ServiceTarget
     /// <summary>Human-readable description used in error messages.</summary>
     internal string Describe()
     {
+        if (AppOnly is { } appOnly)
+        {
+            return appOnly.ToString();
+        }
+
         var parts = new List<string>(3);
         if (Group is not null)
         {

@@ -65,6 +65,14 @@ public sealed class IntrospectionProviderOptions
     /// </summary>
     public IDictionary<string, IntrospectionServiceOptions> Services { get; } = new Dictionary<string, IntrospectionServiceOptions>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Also list the app's HTTP endpoints (minimal APIs, controllers: route templates and methods) in its metadata,
+    /// so HttpClient and gateway consumers can pick instances by route; an HTTP-only app (no gRPC service) turns this
+    /// on to describe what it serves (its metadata endpoint is still gRPC). Off by default so that a gRPC app that
+    /// also maps HTTP routes keeps the revision it has. Default: false.
+    /// </summary>
+    public bool DescribeHttpEndpoints { get; set; }
+
     /// <summary>Lease TTL asked of the registry (it clamps it to its range); renewals are sent every third of the granted TTL. Default: 15 s.</summary>
     public TimeSpan LeaseTtl { get; set; } = TimeSpan.FromSeconds(15);
 

@@ -24,6 +24,9 @@ internal sealed class IntrospectionGrpcClientConfigurator(IOptions<Introspection
         clientOptions.ChannelOptionsActions.Add(channel =>
         {
             channel.Credentials ??= InstanceScheme.ChannelScheme(settings) == Protocol.WireContract.SchemeHttps ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure;
+
+            // ME.SD's AddServiceDiscovery() (e.g. ConfigureHttpClientDefaults) would turn balancing off: see the guard.
+            GrpcLoadBalancingGuard.KeepEnabled(channel.HttpHandler);
             if (settings.ApplyDefaultServiceConfig)
             {
                 channel.ServiceConfig ??= CreateDefaultServiceConfig(settings.DefaultRetryMaxAttempts);

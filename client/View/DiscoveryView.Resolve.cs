@@ -119,13 +119,26 @@ internal sealed partial class DiscoveryView
                     continue;
                 }
 
-                var service = FindService(metadata, target);
-                if (service is null)
+                int port;
+                if (target.AppOnly is { } appTarget)
+                {
+                    // App-level (HttpClient, gateways): the instance's own port, when it serves the route asked for.
+                    if (!HttpRouteMatcher.Serves(metadata, appTarget))
+                    {
+                        continue;
+                    }
+
+                    port = instance.Port;
+                }
+                else if (FindService(metadata, target) is { } service)
+                {
+                    port = service.Port != 0 ? service.Port : instance.Port;
+                }
+                else
                 {
                     continue;
                 }
 
-                var port = service.Port != 0 ? service.Port : instance.Port;
                 if (seen.Add((instance.Host, port)))
                 {
                     endpoints.Add(new InstanceEndpoint(instance.Host, port, name, instance.InstanceId, instance.Revision, instance.Labels));

@@ -87,6 +87,11 @@ internal static class MetadataBuilder
             info.Services.Add(service);
         }
 
+        if (options.DescribeHttpEndpoints)
+        {
+            HttpEndpointMetadataBuilder.AddTo(info, endpoints);
+        }
+
         info.Revision = MetadataRevision.Compute(info);
         return info;
     }

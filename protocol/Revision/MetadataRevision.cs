@@ -11,7 +11,7 @@ namespace Introspection.Protocol;
 /// </summary>
 public static class MetadataRevision
 {
-    /// <summary>The revision of metadata that lists no services.</summary>
+    /// <summary>The revision of metadata that lists no services and no HTTP endpoints.</summary>
     public const string Empty = "0";
 
     /// <summary>Length of a non-empty revision: SHA-256 as lowercase hex.</summary>
@@ -39,7 +39,7 @@ public static class MetadataRevision
     ];
 
     /// <summary>Computes the revision of <paramref name="info"/> (its own revision field is ignored).</summary>
-    /// <returns><see cref="Empty"/> when there are no services, otherwise 64 lowercase hex characters.</returns>
+    /// <returns><see cref="Empty"/> when there are no services and no HTTP endpoints, otherwise 64 lowercase hex characters.</returns>
     /// <exception cref="ArgumentException">
     /// A port outside 0..65535, or a string (app, any service field, method, parameter key or value,
     /// volatile ones included) that is not valid UTF-16. Consumers verifying metadata received
@@ -48,7 +48,7 @@ public static class MetadataRevision
     public static string Compute(MetadataInfo info)
     {
         ArgumentNullException.ThrowIfNull(info);
-        if (info.Services.Count == 0)
+        if (info.Services.Count == 0 && info.HttpEndpoints.Count == 0)
         {
             return Empty;
         }
@@ -109,7 +109,7 @@ public static class MetadataRevision
         return false;
     }
 
-    /// <summary>The bytes that are hashed (REVISION.md, "Document"). Requires at least one service.</summary>
+    /// <summary>The bytes that are hashed (REVISION.md, "Document"). Requires at least one service or HTTP endpoint.</summary>
     internal static byte[] GetCanonicalBytes(MetadataInfo info)
     {
         var blocks = new List<byte[]>(info.Services.Count);
@@ -130,6 +130,9 @@ public static class MetadataRevision
             writer.WriteRaw(block);
         }
 
+        // Only when there are HTTP endpoints: a gRPC-only app's document, and so its revision, stays what it was
+        // before HTTP endpoints existed (REVISION.md section 10).
+        HttpEndpointsRevision.WriteSection(writer, info.HttpEndpoints);
         return writer.ToArray();
     }
 
@@ -186,7 +189,7 @@ public static class MetadataRevision
         return writer.ToArray();
     }
 
-    private static void SortDistinct(List<byte[]> items)
+    internal static void SortDistinct(List<byte[]> items)
     {
         items.Sort(CanonicalWriter.Compare);
         var kept = 0;

@@ -69,13 +69,33 @@ def block(svc):
     return out
 
 
+def http_block(endpoint):
+    methods = sort_distinct(utf8(m) for m in endpoint["methods"])
+    return field(utf8(endpoint["route"])) + u32(len(methods)) + b"".join(field(m) for m in methods)
+
+
+def http_section(info):
+    # Section 10: absent (not even the tag) when there are no HTTP endpoints, so every document
+    # computed before the section existed is unchanged.
+    endpoints = info.get("http_endpoints") or []
+    if not endpoints:
+        return b""
+    blocks = sort_distinct(http_block(h) for h in endpoints)
+    return field(utf8("http")) + u32(len(blocks)) + b"".join(blocks)
+
+
 def document(info):
     blocks = sort_distinct(block(s) for s in info["services"])
-    return field(utf8(FORMAT_TAG)) + field(utf8(info["app"])) + u32(len(blocks)) + b"".join(blocks)
+    return (field(utf8(FORMAT_TAG)) + field(utf8(info["app"])) + u32(len(blocks)) + b"".join(blocks)
+            + http_section(info))
+
+
+def has_content(info):
+    return bool(info["services"]) or bool(info.get("http_endpoints"))
 
 
 def revision(info):
-    if not info["services"]:
+    if not has_content(info):
         return "0"
     return hashlib.sha256(document(info)).hexdigest()
 
@@ -83,6 +103,10 @@ def revision(info):
 def svc(name, group="", version="", protocol="", port=0, path="", methods=(), params=None):
     return {"name": name, "group": group, "version": version, "protocol": protocol, "port": port,
             "path": path, "methods": list(methods), "params": dict(params or {})}
+
+
+def http(route, methods):
+    return {"route": route, "methods": list(methods)}
 
 
 GREETER = dict(name="greet.Greeter", group="canary", version="2.0", protocol="grpc",
@@ -93,9 +117,11 @@ GREETER = dict(name="greet.Greeter", group="canary", version="2.0", protocol="gr
 def vectors():
     v = []
 
-    def add(name, description, app, services):
-        v.append({"name": name, "description": description,
-                  "input": {"app": app, "services": services}})
+    def add(name, description, app, services, http_endpoints=None):
+        entry = {"app": app, "services": services}
+        if http_endpoints:
+            entry["http_endpoints"] = http_endpoints
+        v.append({"name": name, "description": description, "input": entry})
 
     add("empty", "No services: the revision is \"0\" whatever the app.", "greeter", [])
     add("empty-no-app", "No services and no app name: still \"0\".", "", [])
@@ -185,9 +211,30 @@ def vectors():
     add("many-services-50-reversed", "The same 50 services reversed: same revision as many-services-50.",
         "big-app", list(reversed([many[(i * 17) % 50] for i in range(50)])))
 
+    # Section 10: HTTP endpoints. Appended after every vector above, which stay byte-identical.
+    weather = [http("/weather/{city}", ["GET"]), http("/weather", ["GET", "POST"])]
+    add("http-only", "An HTTP-only app: no services, two HTTP endpoints; not \"0\".",
+        "weather", [], weather)
+    add("http-only-shuffled",
+        "http-only with the endpoints reversed, methods reordered and duplicated: same revision.",
+        "weather", [], [http("/weather", ["POST", "GET", "GET"]), http("/weather/{city}", ["GET"])])
+    add("http-any-method", "A route with no methods (any method): differs from the same route with GET.",
+        "weather", [], [http("/weather/{city}", [])])
+    add("http-method-case", "Methods are hashed verbatim: \"get\" differs from \"GET\".",
+        "weather", [], [http("/weather/{city}", ["get"])])
+    add("http-get-only", "/weather/{city} with GET only: the baseline of http-any-method and http-method-case.",
+        "weather", [], [http("/weather/{city}", ["GET"])])
+    add("grpc-and-http",
+        "single-service-all-fields plus one HTTP endpoint: differs from single-service-all-fields.",
+        "greeter", [svc(**GREETER)], [http("/status", ["GET"])])
+    add("http-route-collision-a", "Route \"/a\" with method \"B\": must differ from http-route-collision-b.",
+        "app", [], [http("/a", ["B"])])
+    add("http-route-collision-b", "Route \"/aB\" with no methods: must differ from http-route-collision-a.",
+        "app", [], [http("/aB", [])])
+
     for vec in v:
         info = vec["input"]
-        vec["canonical"] = document(info).hex() if info["services"] else None
+        vec["canonical"] = document(info).hex() if has_content(info) else None
         vec["expected"] = revision(info)
         if vec["canonical"] is None:
             del vec["canonical"]
@@ -206,6 +253,12 @@ def check_invariants(by_name):
               ("single-service-all-fields", "volatile-lookalikes-hashed"),
               ("single-service-all-fields", "group-differs"), ("single-service-all-fields", "version-differs"),
               ("single-service-all-fields", "app-differs")]
+    same += [("http-only", "http-only-shuffled")]
+    differ += [("http-get-only", "http-any-method"), ("http-get-only", "http-method-case"),
+               ("single-service-all-fields", "grpc-and-http"),
+               ("http-route-collision-a", "http-route-collision-b")]
+    for vec in by_name.values():
+        assert vec["expected"] != "0" or not has_content(vec["input"]), vec["name"]
     for a, b in same:
         assert by_name[a]["expected"] == by_name[b]["expected"], (a, b)
     for a, b in differ:

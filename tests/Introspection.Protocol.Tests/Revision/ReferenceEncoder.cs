@@ -19,7 +19,7 @@ internal static class ReferenceEncoder
 
     public static string Revision(MetadataInfo info)
     {
-        if (info.Services.Count == 0)
+        if (info.Services.Count == 0 && info.HttpEndpoints.Count == 0)
         {
             return "0";
         }
@@ -59,7 +59,53 @@ internal static class ReferenceEncoder
             document.AddRange(block);
         }
 
+        // §10: the HTTP section, only when there are HTTP endpoints.
+        if (info.HttpEndpoints.Count > 0)
+        {
+            var httpBlocks = new List<byte[]>();
+            foreach (var endpoint in info.HttpEndpoints)
+            {
+                var block = HttpBlock(endpoint);
+                if (!httpBlocks.Any(b => Compare(b, block) == 0))
+                {
+                    httpBlocks.Add(block);
+                }
+            }
+
+            InsertionSort(httpBlocks, (a, b) => Compare(a, b));
+            Str(document, "http");
+            U32(document, (uint)httpBlocks.Count);
+            foreach (var block in httpBlocks)
+            {
+                document.AddRange(block);
+            }
+        }
+
         return [.. document];
+    }
+
+    private static byte[] HttpBlock(HttpEndpointInfo endpoint)
+    {
+        var block = new List<byte>();
+        Str(block, endpoint.Route);
+        var methods = new List<byte[]>();
+        foreach (var method in endpoint.Methods)
+        {
+            var bytes = Utf8(method);
+            if (!methods.Any(m => Compare(m, bytes) == 0))
+            {
+                methods.Add(bytes);
+            }
+        }
+
+        InsertionSort(methods, (a, b) => Compare(a, b));
+        U32(block, (uint)methods.Count);
+        foreach (var method in methods)
+        {
+            Field(block, method);
+        }
+
+        return [.. block];
     }
 
     private static byte[] Block(ServiceInfo service)

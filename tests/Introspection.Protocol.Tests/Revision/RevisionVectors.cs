@@ -69,6 +69,21 @@ internal static class RevisionVectors
             info.Services.Add(service);
         }
 
+        // REVISION.md §10: only vectors with HTTP endpoints carry the member.
+        if (input.TryGetProperty("http_endpoints", out var httpEndpoints))
+        {
+            foreach (var h in httpEndpoints.EnumerateArray())
+            {
+                var endpoint = new HttpEndpointInfo { Route = h.GetProperty("route").GetString()! };
+                foreach (var method in h.GetProperty("methods").EnumerateArray())
+                {
+                    endpoint.Methods.Add(method.GetString()!);
+                }
+
+                info.HttpEndpoints.Add(endpoint);
+            }
+        }
+
         return info;
     }
 }
