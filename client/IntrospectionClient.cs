@@ -30,6 +30,7 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
     private readonly RegistryConnection? _registry;
     private readonly MetadataCache _metadata;
     private readonly GrpcMetadataFetcher? _ownedFetcher;
+    private readonly DubboMetadataFetcher? _ownedDubboFetcher;
     private readonly DiscoveryView _view;
     private readonly ResolutionPublisher _publisher;
     private readonly RegistryWatchLoop? _watch;
@@ -84,7 +85,9 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
         if (fetcher is null)
         {
             _ownedFetcher = new GrpcMetadataFetcher(options.MetadataFetchTimeout, options.UseTls, timeProvider, loggerFactory);
-            fetcher = _ownedFetcher;
+            // Providers that serve only Dubbo 3.3's MetadataServiceV2 are read through it (client/Internal/DubboFallbackMetadataFetcher.cs).
+            _ownedDubboFetcher = new DubboMetadataFetcher(options.MetadataFetchTimeout, options.UseTls, timeProvider, loggerFactory);
+            fetcher = new DubboFallbackMetadataFetcher(_ownedFetcher, _ownedDubboFetcher, loggerFactory);
         }
 
         // The cache asks the view whom to fetch from and the view asks the cache for metadata: the lambda defers
@@ -351,6 +354,7 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
         _metadata.Dispose();
         _registry?.Dispose();
         _ownedFetcher?.Dispose();
+        _ownedDubboFetcher?.Dispose();
         _metrics.Dispose();
         _stopping.Dispose();
     }

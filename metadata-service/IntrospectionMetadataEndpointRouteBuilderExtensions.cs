@@ -30,6 +30,8 @@ public static class IntrospectionMetadataEndpointRouteBuilderExtensions
         }
 
         HealthEndpointDataSource.Map(endpoints);
+        // Dubbo 3.3's MetadataServiceV2 beside ours when Introspection:Provider:Dubbo:Enabled (metadata-service/Dubbo/).
+        IntrospectionDubboEndpointRouteBuilderExtensions.MapIfEnabled(endpoints);
         // Malformed requests answer a clear status and are logged rate-limited (shared/Wire).
         return WireGuard.Protect(endpoints.MapGrpcService<MetadataGrpcService>());
     }

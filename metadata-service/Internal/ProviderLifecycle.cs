@@ -319,7 +319,7 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
         Volatile.Write(ref _instance, instance with
         {
             Revision = metadata.Revision,
-            Labels = new Dictionary<string, string>(options.Labels, StringComparer.Ordinal),
+            Labels = Dubbo.DubboInstanceLabels.With(options, options.Labels, instance.Port, metadata.Revision),
             Services = metadata.Services.Select(s => s.Name).Distinct(StringComparer.Ordinal).ToList(),
         });
         if (Lease is { } lease)
@@ -352,7 +352,7 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
         Host = host,
         Port = port,
         Revision = metadata.Revision,
-        Labels = new Dictionary<string, string>(options.Labels, StringComparer.Ordinal),
+        Labels = Dubbo.DubboInstanceLabels.With(options, options.Labels, port, metadata.Revision),
         Services = metadata.Services.Select(s => s.Name).Distinct(StringComparer.Ordinal).ToList(),
     };
 }
