@@ -6,7 +6,7 @@ internal sealed partial class DubboMetadataGrpcService
 {
     private static partial class Log
     {
-        [LoggerMessage(60, LogLevel.Debug, "A MetadataServiceV2 call named app '{RequestedApp}' (tri-service-group) but this instance is app '{App}'; answered NOT_FOUND.", EventName = "DubboMetadataOtherApp")]
+        [LoggerMessage(70, LogLevel.Debug, "A MetadataServiceV2 call named app '{RequestedApp}' (tri-service-group) but this instance is app '{App}'; answered NOT_FOUND.", EventName = "DubboMetadataOtherApp")]
         public static partial void OtherApp(ILogger logger, string requestedApp, string app);
     }
 }
