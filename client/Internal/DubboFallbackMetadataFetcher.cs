@@ -43,8 +43,8 @@ internal sealed partial class DubboFallbackMetadataFetcher : IMetadataFetcher
             }
         }
 
-        var info = await _dubbo.FetchAsync(instance, revision, cancellationToken).ConfigureAwait(false);
-        Log.ReadThroughDubbo(_logger, instance.App, revision, instance.InstanceId, DubboMetadataFetcher.DubboRevision(instance, revision), reason);
-        return info;
+        var read = await _dubbo.FetchAsync(instance, revision, cancellationToken).ConfigureAwait(false);
+        Log.ReadThroughDubbo(_logger, instance.App, revision, instance.InstanceId, read.DubboRevision, read.DubboRevisionCheck, reason);
+        return read.Info;
     }
 }

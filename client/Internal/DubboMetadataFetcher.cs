@@ -62,7 +62,7 @@ internal sealed class DubboMetadataFetcher : IDisposable
     public static string DubboRevision(Instance instance, string revision) =>
         instance.Labels.TryGetValue(RevisionLabel, out var dubboRevision) && dubboRevision.Length > 0 ? dubboRevision : revision;
 
-    public async Task<MetadataInfo> FetchAsync(Instance instance, string revision, CancellationToken cancellationToken)
+    public async Task<DubboMetadataRead> FetchAsync(Instance instance, string revision, CancellationToken cancellationToken)
     {
         var address = new UriBuilder(_scheme, instance.Host, instance.Port).Uri;
         using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
@@ -96,7 +96,22 @@ internal sealed class DubboMetadataFetcher : IDisposable
             throw new RpcException(new Status(StatusCode.DataLoss, $"MetadataServiceV2 answered version '{answer.Version}' for revision {dubboRevision}."));
         }
 
-        return DubboMetadataConversion.ToMetadataInfo(answer, instance, revision);
+        return new DubboMetadataRead(DubboMetadataConversion.ToMetadataInfo(answer, instance, revision), dubboRevision, DubboRevisionCheck(answer, dubboRevision));
+    }
+
+    /// <summary>
+    /// Whether the Dubbo revision is Dubbo Java's MD5 of what was served: "match", "mismatch", or "ours" when it is
+    /// one of our revisions (then the cache's check is the whole story). Informational only: the registered revision,
+    /// verified by the cache, decides what is cached.
+    /// </summary>
+    internal static string DubboRevisionCheck(MetadataInfoV2 answer, string dubboRevision)
+    {
+        if (Protocol.MetadataRevision.IsWellFormed(dubboRevision))
+        {
+            return "ours";
+        }
+
+        return string.Equals(DubboJavaRevision.Compute(answer), dubboRevision, StringComparison.OrdinalIgnoreCase) ? "dubbo-md5-match" : "dubbo-md5-mismatch";
     }
 
     public void Dispose() => _handler.Dispose();

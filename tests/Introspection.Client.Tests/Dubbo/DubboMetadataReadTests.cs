@@ -38,6 +38,7 @@ public sealed class DubboMetadataReadTests
         Assert.Equal("v2-only", answeredBy);
         var line = Assert.Single(logs.Collector.GetSnapshot(), r => r.Id.Id == ReadThroughDubboEventId);
         Assert.Contains("unimplemented", line.Message, StringComparison.Ordinal);
+        Assert.Contains(": ours;", line.Message, StringComparison.Ordinal);
         Assert.Contains(endpoint.Revision, line.Message, StringComparison.Ordinal);
     }
 
@@ -59,9 +60,11 @@ public sealed class DubboMetadataReadTests
         Assert.Equal("dubbo-1", answeredBy);
         // Straight to V2 (labels), once, with the Dubbo revision and the headers a Dubbo consumer sends.
         var call = Assert.Single(dubbo.Calls.Snapshot());
-        Assert.Equal((DubboStyleProvider.DubboRevision, DubboStyleProvider.App, "2.0.0"), call);
+        Assert.Equal((dubbo.DubboRevision, DubboStyleProvider.App, "2.0.0"), call);
+        Assert.Matches("^[0-9a-f]{32}$", dubbo.DubboRevision);
         var line = Assert.Single(logs.Collector.GetSnapshot(), r => r.Id.Id == ReadThroughDubboEventId);
         Assert.Contains("labels", line.Message, StringComparison.Ordinal);
+        Assert.Contains("dubbo-md5-match", line.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -22,8 +22,12 @@ public sealed class DubboStyleProvider : IAsyncDisposable
 {
     public const string App = "dubbo-greeter";
 
-    /// <summary>What a Java provider's MD5 revision looks like (32 hex characters).</summary>
-    public const string DubboRevision = "9f86d081884c7d659a2feaa0c55ad015";
+    /// <summary>
+    /// Dubbo Java's MD5 revision of what this provider serves, as a Java provider computes it (it hashes the port,
+    /// which is only known once Kestrel listens). The algorithm is pinned to the published vectors by
+    /// <see cref="DubboJavaRevisionTests"/>.
+    /// </summary>
+    public string DubboRevision { get; private set; } = null!;
 
     private readonly WebApplication _web;
 
@@ -56,6 +60,7 @@ public sealed class DubboStyleProvider : IAsyncDisposable
         await web.StartAsync().WaitAsync(TestTimeouts.Start);
         var provider = new DubboStyleProvider(web, calls);
         var served = Metadata(provider.Port);
+        served.Version = provider.DubboRevision = DubboJavaRevision.Compute(served);
         web.Services.GetRequiredService<Holder>().Served = served;
         if (tamper)
         {
@@ -99,7 +104,7 @@ public sealed class DubboStyleProvider : IAsyncDisposable
 
     private static MetadataInfoV2 Metadata(int port)
     {
-        var info = new MetadataInfoV2 { App = App, Version = DubboRevision };
+        var info = new MetadataInfoV2 { App = App };
         var greeter = new ServiceInfoV2 { Name = "greet.Greeter", Version = "1.0", Protocol = "tri", Port = port, Path = "greet.Greeter" };
         greeter.Params.Add(new Dictionary<string, string> { ["methods"] = "SayHello", ["timeout"] = "3000", ["side"] = "provider" });
         info.Services["greet.Greeter:1.0:tri"] = greeter;
@@ -139,7 +144,7 @@ public sealed class DubboStyleProvider : IAsyncDisposable
         public override Task<MetadataInfoV2> GetMetadataInfo(MetadataRequest request, ServerCallContext context)
         {
             calls.Add(request.Revision, context.RequestHeaders.GetValue("tri-service-group"), context.RequestHeaders.GetValue("tri-service-version"));
-            if (request.Revision != DubboRevision)
+            if (request.Revision != holder.Served.Version)
             {
                 throw new RpcException(new Status(StatusCode.NotFound, "metadataV2 not found for revision " + request.Revision));
             }
