@@ -14,18 +14,18 @@ namespace Introspection.Provider.Dubbo;
 /// <remarks>
 /// <para><b>Unknown revision: NOT_FOUND.</b> Dubbo 3.3's own provider (<c>MetadataServiceDelegationV2.getMetadataInfo</c>,
 /// apache/dubbo, dubbo-registry-api, <c>org.apache.dubbo.registry.client.metadata</c>) returns <c>null</c> for an
-/// empty or unknown revision, which the Triple server cannot encode, so its consumer gets a failed call. The consumer
-/// (<c>MetadataUtils.getRemoteMetadata</c>) turns every failure into <c>MetadataInfo.EMPTY</c>, which
-/// <c>AbstractServiceDiscovery.getRemoteMetadata</c> treats as a miss: it retries (another instance, up to 3 times)
-/// and caches nothing. An error status is therefore exactly what a Dubbo consumer expects on a miss. An empty
+/// empty or unknown revision (logging "metadataV2 not found"): no metadata reaches the consumer, whose call fails (we
+/// read the source; no JVM ran here). The consumer (<c>MetadataUtils.getRemoteMetadata</c>) turns every failure into
+/// <c>MetadataInfo.EMPTY</c>, which <c>AbstractServiceDiscovery.getRemoteMetadata</c> treats as a miss: it tries again
+/// up to 3 times (1 s apart, each time on a randomly selected instance) and caches nothing. An error status is
+/// therefore what a Dubbo consumer handles as a miss. An empty
 /// <c>MetadataInfoV2</c> would be worse: it is not the <c>EMPTY</c> sentinel, so the consumer would cache "no
 /// services" under that revision (and our own client would too, were it not for its revision check).</para>
 /// <para><b>Headers.</b> A Dubbo consumer addresses the metadata service of one application: <c>tri-service-group:
-/// &lt;app&gt;</c>, <c>tri-service-version: 2.0.0</c>. Absent headers are accepted (grpcurl and our own client do not
-/// send them). A group naming another app answers NOT_FOUND: the consumer holds a stale address (the host:port now
+/// &lt;app&gt;</c>, <c>tri-service-version: 2.0.0</c>. Absent headers are accepted (grpcurl and plain gRPC clients do not
+/// send them; our own client does). A group naming another app answers NOT_FOUND: the consumer holds a stale address (the host:port now
 /// belongs to this app), and answering this app's metadata would let it cache one app's services under another's
-/// revision; NOT_FOUND is the miss it retries elsewhere, and what Dubbo's Triple server answers for a service key it
-/// does not export. A version other than 2.0.0 answers NOT_FOUND for the same reason.</para>
+/// revision; NOT_FOUND is a miss it retries (any failed call is). A version other than 2.0.0 answers NOT_FOUND for the same reason.</para>
 /// </remarks>
 [BindServiceMethod(typeof(DubboMetadataGrpcServiceBinding), nameof(DubboMetadataGrpcServiceBinding.BindService))]
 internal sealed partial class DubboMetadataGrpcService : MetadataServiceV2.MetadataServiceV2Base
