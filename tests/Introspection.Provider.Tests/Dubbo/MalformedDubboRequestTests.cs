@@ -40,6 +40,34 @@ public sealed class MalformedDubboRequestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetMetadataInfo_AsAJavaConsumerSendsIt_GrpcPlusProtoWithTriHeaders_Answers()
+    {
+        // The request line by line as SOURCES.md records a Java 3.3 consumer's: POST, application/grpc+proto, tri-* headers.
+        var revision = _provider.Get<IProviderMetadata>().Current.Revision;
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_provider.Address, GetMetadataInfoPath))
+        {
+            Version = System.Net.HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent(RawGrpcClient.Frame(Google.Protobuf.MessageExtensions.ToByteArray(new MetadataRequest { Revision = revision }))),
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc+proto");
+        request.Headers.TryAddWithoutValidation("te", "trailers");
+        request.Headers.TryAddWithoutValidation("tri-service-version", "2.0.0");
+        request.Headers.TryAddWithoutValidation("tri-service-group", ProviderServer.App);
+
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(TestTimeouts.Call);
+        var body = await response.Content.ReadAsByteArrayAsync().WaitAsync(TestTimeouts.Call);
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {response.Content.Headers.ContentType} {System.Text.Encoding.UTF8.GetString(body)}");
+        var result = RawGrpcResult.From(response, body);
+
+        Assert.Equal(0, result.Status);
+        var info = MetadataInfoV2.Parser.ParseFrom(Assert.Single(result.Messages));
+        Assert.Equal(revision, info.Version);
+        Assert.Equal(ProviderServer.App, info.App);
+    }
+
+    [Fact]
     public async Task GetMetadataInfo_AfterMalformed_StillAnswers()
     {
         await _raw.CallAsync(GetMetadataInfoPath, RawGrpcClient.Frame(MalformedFrames.Payloads["zero tag"]));
