@@ -26,7 +26,7 @@ public sealed class DubboMetadataReadTests
             // No MapIntrospectionMetadata: our MetadataService answers UNIMPLEMENTED.
             web.MapIntrospectionDubboMetadata();
         });
-        await Poll.UntilAsync(async () => (await registry.InstancesAsync("greeter")).Count == 1, "the V2-only provider is registered");
+        await WaitMappedAsync(registry);
         var logs = new FakeLoggerProvider();
         await using var consumer = await TestConsumer.StartAsync(registry.Url, services: s => s.AddLogging(b => b.AddProvider(logs).AddFilter("Introspection", LogLevel.Debug)));
 
@@ -40,6 +40,30 @@ public sealed class DubboMetadataReadTests
         Assert.Contains("unimplemented", line.Message, StringComparison.Ordinal);
         Assert.Contains(": ours;", line.Message, StringComparison.Ordinal);
         Assert.Contains(endpoint.Revision, line.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Resolve_OurProviderWithDubboInteropAndLabels_ReadThroughOurMetadataService()
+    {
+        await using var registry = await RegistryHost.StartAsync();
+        await using var provider = await ProviderHost.StartAsync("greeter", o =>
+        {
+            o.Registries.Add(registry.Url);
+            o.Dubbo.Enabled = true;
+            o.Dubbo.RegisterLabels = true;
+        }, services => services.AddSingleton(new DubboGreeterService("both")), web =>
+        {
+            web.MapGrpcService<DubboGreeterService>();
+            web.MapIntrospectionMetadata();
+        });
+        await WaitMappedAsync(registry);
+        var logs = new FakeLoggerProvider();
+        await using var consumer = await TestConsumer.StartAsync(registry.Url, services: s => s.AddLogging(b => b.AddProvider(logs).AddFilter("Introspection", LogLevel.Debug)));
+
+        var endpoints = await consumer.Client.ResolveAsync("greet.Greeter").AsTask().WaitAsync(TestTimeouts.Call);
+
+        Assert.Equal("2.0.0", Assert.Single(endpoints).Labels["meta-v"]);
+        Assert.DoesNotContain(logs.Collector.GetSnapshot(), r => r.Id.Id == ReadThroughDubboEventId);
     }
 
     [Fact]
@@ -66,6 +90,12 @@ public sealed class DubboMetadataReadTests
         Assert.Contains("labels", line.Message, StringComparison.Ordinal);
         Assert.Contains("dubbo-md5-match", line.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>The provider registers, then maps its services: resolving before the mapping finds no app.</summary>
+    private static Task WaitMappedAsync(RegistryHost registry) => Poll.UntilAsync(async () =>
+        (await registry.InstancesAsync("greeter")).Count == 1
+        && (await registry.Client.LookupServiceAsync(new Protocol.Registry.V1.LookupServiceRequest { Service = "greet.Greeter" })).Apps.Contains("greeter"),
+        "the provider is registered and greet.Greeter is mapped to it");
 
     [Fact]
     public async Task Resolve_DubboAnswerDoesNotHashToTheRegisteredRevision_RejectedNotCached()
