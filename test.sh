@@ -19,6 +19,13 @@ if ! command -v redis-sentinel >/dev/null 2>&1; then
   { apt-get install -y -qq redis-sentinel >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq redis-sentinel >/dev/null; }; } \
     || { echo "could not install redis-sentinel" >&2; exit 1; }
 fi
+if ! command -v python3 >/dev/null 2>&1; then
+  # The revision tests run the Python reference implementation (protocol/tools/revision_vectors.py).
+  echo "python3 not found: installing it (Debian package python3)"
+  export DEBIAN_FRONTEND=noninteractive
+  { apt-get install -y -qq python3 >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq python3 >/dev/null; }; } \
+    || { echo "could not install python3" >&2; exit 1; }
+fi
 command -v dotnet >/dev/null 2>&1 || { echo "the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1

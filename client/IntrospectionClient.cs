@@ -30,6 +30,7 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
     private readonly RegistryConnection? _registry;
     private readonly MetadataCache _metadata;
     private readonly GrpcMetadataFetcher? _ownedFetcher;
+    private readonly DubboMetadataFetcher? _ownedDubboFetcher;
     private readonly DiscoveryView _view;
     private readonly ResolutionPublisher _publisher;
     private readonly RegistryWatchLoop? _watch;
@@ -84,7 +85,9 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
         if (fetcher is null)
         {
             _ownedFetcher = new GrpcMetadataFetcher(options.MetadataFetchTimeout, InstanceScheme.UnlabeledIsHttps(options), timeProvider, loggerFactory, options.ProviderChannel);
-            fetcher = _ownedFetcher;
+            // Providers that serve only Dubbo 3.3's MetadataServiceV2 are read through it (client/Internal/DubboFallbackMetadataFetcher.cs).
+            _ownedDubboFetcher = new DubboMetadataFetcher(options.MetadataFetchTimeout, InstanceScheme.UnlabeledIsHttps(options), timeProvider, loggerFactory, options.ProviderChannel);
+            fetcher = new DubboFallbackMetadataFetcher(_ownedFetcher, _ownedDubboFetcher, loggerFactory);
         }
 
         // The cache asks the view whom to fetch from and the view asks the cache for metadata: the lambda defers
@@ -376,6 +379,7 @@ public sealed partial class IntrospectionClient : IAsyncDisposable, IDisposable
         _metadata.Dispose();
         _registry?.Dispose();
         _ownedFetcher?.Dispose();
+        _ownedDubboFetcher?.Dispose();
         _metrics.Dispose();
         _stopping.Dispose();
     }

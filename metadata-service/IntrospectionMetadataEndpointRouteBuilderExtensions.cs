@@ -37,6 +37,8 @@ public static class IntrospectionMetadataEndpointRouteBuilderExtensions
         }
 
         HealthEndpointDataSource.Map(endpoints);
+        // Dubbo 3.3's MetadataServiceV2 beside ours when Introspection:Provider:Dubbo:Enabled (metadata-service/Dubbo/).
+        IntrospectionDubboEndpointRouteBuilderExtensions.MapIfEnabled(endpoints);
         // Malformed requests answer a clear status and are logged rate-limited (shared/Wire).
         var builder = WireGuard.Protect(endpoints.MapGrpcService<MetadataGrpcService>());
         var access = (endpoints.ServiceProvider.GetService(typeof(IOptions<IntrospectionProviderOptions>)) as IOptions<IntrospectionProviderOptions>)?.Value.Metadata;

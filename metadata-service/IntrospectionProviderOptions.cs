@@ -136,4 +136,7 @@ public sealed class IntrospectionProviderOptions
     /// raised to at least this plus 5 s so the host does not cut the sequence short. Default: 25 s.
     /// </summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>Apache Dubbo 3.3 interop (<c>Dubbo:Enabled</c>, <c>Dubbo:RegisterLabels</c>). Default: both off.</summary>
+    public DubboInteropOptions Dubbo { get; set; } = new();
 }

@@ -45,6 +45,8 @@ public static class IntrospectionProviderServiceCollectionExtensions
 
         optionsBuilder.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IntrospectionProviderOptions>, IntrospectionProviderOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IntrospectionProviderOptions>, Introspection.Provider.Dubbo.DubboInteropOptionsValidator>());
+        services.TryAddSingleton<Introspection.Provider.Dubbo.DubboMetadataMapped>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<HostOptions>, HostOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HealthCheckServiceOptions>, HealthCheckSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, DrainStartupFilter>());

@@ -10,7 +10,7 @@ namespace Introspection.Provider.Internal;
 /// metadata, when <see cref="IntrospectionProviderOptions.DescribeHttpEndpoints"/> is on: route template and HTTP
 /// methods, as the endpoint data source holds them. gRPC methods are already services, and grpc-dotnet's catch-all
 /// "unimplemented" routes serve nobody. Sorted, so the metadata reads the same on every instance (the revision
-/// does not depend on order anyway: REVISION.md section 10).
+/// does not depend on order anyway: REVISION.md section 13).
 /// </summary>
 internal static class HttpEndpointMetadataBuilder
 {

@@ -17,6 +17,7 @@ internal static class MetadataBuilder
     internal static readonly IReadOnlySet<string> InfrastructureServices = new HashSet<string>(StringComparer.Ordinal)
     {
         MetadataService.Descriptor.FullName,
+        Org.Apache.Dubbo.Metadata.MetadataServiceV2.Descriptor.FullName,
         "grpc.health.v1.Health",
         "grpc.reflection.v1alpha.ServerReflection",
         "grpc.reflection.v1.ServerReflection",

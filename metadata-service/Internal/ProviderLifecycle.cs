@@ -321,7 +321,7 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
         Volatile.Write(ref _instance, instance with
         {
             Revision = metadata.Revision,
-            Labels = InstanceAddress.LabelsWithScheme(options.Labels, _scheme),
+            Labels = Dubbo.DubboInstanceLabels.With(options, InstanceAddress.LabelsWithScheme(options.Labels, _scheme), instance.Port, metadata.Revision),
             Services = metadata.Services.Select(s => s.Name).Distinct(StringComparer.Ordinal).ToList(),
         });
         if (Lease is { } lease)
@@ -354,7 +354,7 @@ internal sealed partial class ProviderLifecycle : IHostedLifecycleService, IDisp
         Host = host,
         Port = port,
         Revision = metadata.Revision,
-        Labels = InstanceAddress.LabelsWithScheme(options.Labels, scheme),
+        Labels = Dubbo.DubboInstanceLabels.With(options, InstanceAddress.LabelsWithScheme(options.Labels, scheme), port, metadata.Revision),
         Services = metadata.Services.Select(s => s.Name).Distinct(StringComparer.Ordinal).ToList(),
     };
 }

@@ -4,7 +4,7 @@ using Introspection.Protocol.Metadata.V1;
 namespace Introspection.Protocol;
 
 /// <summary>
-/// The HTTP section of the revision document (REVISION.md section 10): appended after the service blocks only
+/// The HTTP section of the revision document (REVISION.md section 13): appended after the service blocks only
 /// when the metadata lists HTTP endpoints, so every revision computed before the section existed is unchanged.
 /// </summary>
 internal static class HttpEndpointsRevision

@@ -131,7 +131,7 @@ public static class MetadataRevision
         }
 
         // Only when there are HTTP endpoints: a gRPC-only app's document, and so its revision, stays what it was
-        // before HTTP endpoints existed (REVISION.md section 10).
+        // before HTTP endpoints existed (REVISION.md section 13).
         HttpEndpointsRevision.WriteSection(writer, info.HttpEndpoints);
         return writer.ToArray();
     }

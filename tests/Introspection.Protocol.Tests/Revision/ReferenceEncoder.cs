@@ -59,7 +59,7 @@ internal static class ReferenceEncoder
             document.AddRange(block);
         }
 
-        // §10: the HTTP section, only when there are HTTP endpoints.
+        // §13: the HTTP section, only when there are HTTP endpoints.
         if (info.HttpEndpoints.Count > 0)
         {
             var httpBlocks = new List<byte[]>();
