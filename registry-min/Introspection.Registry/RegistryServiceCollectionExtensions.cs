@@ -85,7 +85,11 @@ public static class RegistryServiceCollectionExtensions
         services.AddHostedService(static sp => sp.GetRequiredService<WatchHub>());
         services.AddHostedService(static sp => sp.GetRequiredService<LeaseSweeper>());
 
-        services.AddGrpc(static o => o.Interceptors.Add<StoreUnavailableInterceptor>());
+        services.AddGrpc(static o =>
+        {
+            o.Interceptors.Add<StoreUnavailableInterceptor>();
+            o.Interceptors.Add<Introspection.Registry.Telemetry.ServerSpanTagsInterceptor>();
+        });
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks(static o =>
         {
