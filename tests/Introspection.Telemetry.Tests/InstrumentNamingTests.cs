@@ -56,6 +56,7 @@ public sealed partial class InstrumentNamingTests
         await using (var scenario = await TelemetryScenario.StartAsync())
         {
             await scenario.CallUntilServedAsync();
+            await scenario.AddInstanceAsync();
             await Poll.UntilAsync(() => recorder.Of("introspection.registry.watch.delivery.lag").Any(), TestTimeouts.Condition, "a change was delivered");
         }
 

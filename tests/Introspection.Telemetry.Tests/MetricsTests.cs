@@ -14,6 +14,7 @@ public sealed class MetricsTests
         using var recorder = new MeasurementRecorder();
         await using var scenario = await TelemetryScenario.StartAsync();
         await scenario.CallUntilServedAsync();
+        await scenario.AddInstanceAsync();
         await Poll.UntilAsync(() => recorder.Of(RegistryMetricNames.DeliveryLag).Any(), TestTimeouts.Condition, "the registry delivered a change to the consumer's watch");
 
         var fetch = Assert.Single(recorder.Of("introspection.client.metadata.fetch.duration"));
@@ -28,6 +29,7 @@ public sealed class MetricsTests
         Assert.InRange(registration.Value, 0, TestTimeouts.Call.TotalSeconds);
 
         Assert.Contains(recorder.Of("introspection.client.watch.apply.lag"), m => Tag(m.Tags, "introspection.watch.kind") == "snapshot");
+        await Poll.UntilAsync(() => recorder.Of("introspection.client.watch.apply.lag").Any(m => Tag(m.Tags, "introspection.watch.kind") == "delta"), TestTimeouts.Condition, "the consumer applied the delta");
         Assert.All(recorder.Of(RegistryMetricNames.DeliveryLag), m => Assert.InRange(m.Value, 0, TestTimeouts.Call.TotalSeconds));
         Assert.Contains(recorder.Of("introspection.client.metadata.cache.lookups"), m => Tag(m.Tags, "introspection.result") == "miss");
         Assert.Contains(recorder.Of(RegistryMetricNames.BytesPushed), m => Tag(m.Tags, "network.io.direction") == "transmit" && m.Value > 0);

@@ -43,7 +43,7 @@ public sealed class SpanTests
         Assert.Equal(scenario.Registry.Port, connect.GetTagItem("server.port"));
 
         // The registry does not add a span per RPC: it tags ASP.NET Core's server span of the call.
-        var serverRegister = Assert.Single(spans.Spans, s => s.Source.Name == "Microsoft.AspNetCore" && (string?)s.GetTagItem("introspection.instance.id") == (string?)register.GetTagItem("introspection.instance.id") && s.GetTagItem("introspection.revision") is not null && s.DisplayName.Contains("Register", StringComparison.Ordinal));
+        var serverRegister = Assert.Single(spans.Spans, s => s.Source.Name == "Microsoft.AspNetCore" && (string?)s.GetTagItem("introspection.instance.id") == (string?)register.GetTagItem("introspection.instance.id") && s.GetTagItem("introspection.revision") is not null);
         Assert.Equal(TelemetryScenario.App, serverRegister.GetTagItem("introspection.app"));
         Assert.Equal(register.TraceId, serverRegister.TraceId);
     }
@@ -104,10 +104,12 @@ public sealed class SpanTests
         Assert.Equal(scenario.Registry.Address.ToString(), failover.GetTagItem("introspection.registry.next_address"));
         Assert.Equal(true, failover.GetTagItem("introspection.registry.same_entry"));
 
-        var failed = spans.Named("introspection.watch.connect").Where(s => s.Status == ActivityStatusCode.Error).ToArray();
-        Assert.NotEmpty(failed);
-        Assert.All(failed, s => Assert.Equal(deadPort, s.GetTagItem("server.port")));
-        Assert.All(failed, s => Assert.NotNull(s.GetTagItem("error.type")));
+        // Whichever call met the dead node first (the service lookup or the Watch) moved on; the Watch runs on the live one.
+        Assert.All(spans.Named("introspection.watch.connect").Where(s => s.Status == ActivityStatusCode.Error), s =>
+        {
+            Assert.Equal(deadPort, s.GetTagItem("server.port"));
+            Assert.NotNull(s.GetTagItem("error.type"));
+        });
         Assert.Contains(spans.Named("introspection.watch.connect"), s => (string?)s.GetTagItem("introspection.result") == "success" && Equals(s.GetTagItem("server.port"), scenario.Registry.Port));
     }
 
@@ -116,7 +118,7 @@ public sealed class SpanTests
     {
         using var spans = new SpanRecorder();
         await using var registry = await RegistryHost.StartAsync();
-        await registry.RegisterAsync("evicted", "e1", "127.0.0.1", 1, "0", [], ttl: TimeSpan.FromSeconds(1));
+        await registry.RegisterAsync("evicted", "e1", "127.0.0.1", 1, "0", ["x.Evicted"], ttl: TimeSpan.FromSeconds(1));
 
         await Poll.UntilAsync(() => spans.Named("introspection.registry.lease.evict").Any(), TestTimeouts.Long, "the sweep evicts the lapsed lease");
         var evict = spans.Named("introspection.registry.lease.evict").First();

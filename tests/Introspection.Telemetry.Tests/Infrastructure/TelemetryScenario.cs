@@ -74,6 +74,16 @@ public sealed class TelemetryScenario : IAsyncDisposable
         TestTimeouts.Condition,
         "a call through discovery succeeds");
 
+    /// <summary>
+    /// Registers a second instance of the app straight at the registry (same revision, so no fetch; an address
+    /// nobody listens on): a change the consumer's Watch receives as a delta.
+    /// </summary>
+    public async Task AddInstanceAsync()
+    {
+        var revision = (await Registry.InstancesAsync(App)).First().Revision;
+        await Registry.RegisterAsync(App, "extra", "127.0.0.1", FreePort.Get(), revision, ["greet.Greeter"]);
+    }
+
     /// <summary>Restarts the registry empty on the same port: the provider's renewal is answered NOT_FOUND.</summary>
     public async Task RestartRegistryAsync()
     {
