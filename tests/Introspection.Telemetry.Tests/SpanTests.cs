@@ -125,4 +125,20 @@ public sealed class SpanTests
         Assert.Equal(RegistryMetricNames.ActivitySourceName, evict.Source.Name);
         Assert.Equal(1L, evict.GetTagItem("introspection.lease.evicted_count"));
     }
+
+    [Fact]
+    public async Task ProviderStop_ShutdownSpanWithItsSteps()
+    {
+        using var spans = new SpanRecorder();
+        await using var scenario = await TelemetryScenario.StartAsync();
+        await scenario.CallUntilServedAsync();
+
+        await scenario.Provider.StopAsync();
+
+        var shutdown = Assert.Single(spans.Named("introspection.provider.shutdown"));
+        Assert.Equal(Introspection.Provider.IntrospectionProviderTelemetry.ActivitySourceName, shutdown.Source.Name);
+        Assert.Equal(ActivityStatusCode.Unset, shutdown.Status);
+        Assert.Equal(["deregistered", "refusing_calls"], shutdown.Events.Select(e => e.Name));
+        Assert.Equal(1, shutdown.Events.First().Tags.Single(t => t.Key == "introspection.registration.count").Value);
+    }
 }
