@@ -197,6 +197,11 @@ internal sealed partial class RegistryWatchLoop
                     await Task.Delay(backoff.Next(), _timeProvider, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
+                finally
+                {
+                    // Stopping (the one exit without Stop above): end the span rather than leave it open.
+                    connect?.Dispose();
+                }
 
                 if (since == 0)
                 {
