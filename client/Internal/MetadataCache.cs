@@ -179,6 +179,9 @@ internal sealed partial class MetadataCache : IMetadataLookup, IDisposable
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     MetadataInfo info;
+                    // One span per call to one instance (a root span: fetches run without the caller's context).
+                    using var activity = MetadataFetchTelemetry.Start(key, instance, round);
+                    var started = _timeProvider.GetTimestamp();
                     try
                     {
                         info = await _fetcher.FetchAsync(instance, key.Revision, cancellationToken).ConfigureAwait(false);
@@ -189,20 +192,22 @@ internal sealed partial class MetadataCache : IMetadataLookup, IDisposable
                     }
                     catch (Exception ex)
                     {
-                        _metrics.MetadataFetched("error");
+                        MetadataFetchTelemetry.Failed(activity, ex);
+                        _metrics.MetadataFetched("error", _timeProvider.GetElapsedTime(started));
                         Log.FetchFailed(_logger, key.App, key.Revision, instance.InstanceId, instance.Host, instance.Port, ex);
                         continue;
                     }
 
                     if (!Verify(key, info, out var reason))
                     {
-                        _metrics.MetadataFetched("rejected");
-                        _metrics.MetadataRejected();
+                        MetadataFetchTelemetry.Rejected(activity, reason!);
+                        _metrics.MetadataFetched("rejected", _timeProvider.GetElapsedTime(started));
                         Log.MetadataRejected(_logger, key.App, key.Revision, instance.InstanceId, instance.Host, instance.Port, reason!);
                         continue;
                     }
 
-                    _metrics.MetadataFetched("success");
+                    MetadataFetchTelemetry.Succeeded(activity, info);
+                    _metrics.MetadataFetched("success", _timeProvider.GetElapsedTime(started));
                     Store(key, info);
                     Log.MetadataCached(_logger, key.App, key.Revision, info.Services.Count, instance.InstanceId);
                     return;

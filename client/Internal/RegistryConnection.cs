@@ -145,6 +145,7 @@ internal sealed partial class RegistryConnection : IDisposable
             {
                 _current = (index + 1) % _addresses.Length;
                 Log.FailingOver(_logger, _addresses[index], _addresses[_current]);
+                FailoverTelemetry.Record(_addresses[index], _addresses[_current], _groups[index] == _groups[_current]);
             }
         }
     }

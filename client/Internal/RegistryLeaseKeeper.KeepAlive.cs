@@ -66,7 +66,7 @@ internal sealed partial class RegistryLeaseKeeper
                             if (Interlocked.Read(ref _leaseId) == leaseId)
                             {
                                 Interlocked.Exchange(ref _leaseId, 0);
-                                await RegisterCoreAsync(cancellationToken).ConfigureAwait(false);
+                                await RegisterCoreAsync(cancellationToken, leaseLost: true).ConfigureAwait(false);
                             }
                         }
                         finally

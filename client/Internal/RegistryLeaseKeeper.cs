@@ -244,8 +244,26 @@ internal sealed partial class RegistryLeaseKeeper : IDisposable
         }
     }
 
-    /// <summary>Caller holds <see cref="_gate"/>.</summary>
-    private async Task RegisterCoreAsync(CancellationToken cancellationToken)
+    /// <summary>Caller holds <see cref="_gate"/>. <paramref name="leaseLost"/>: again, after the registry answered NOT_FOUND for the lease.</summary>
+    private async Task RegisterCoreAsync(CancellationToken cancellationToken, bool leaseLost = false)
+    {
+        using var activity = RegistrationTelemetry.Start(_instance(), Name, leaseLost);
+        var started = _timeProvider.GetTimestamp();
+        try
+        {
+            await RegisterOnceAsync(leaseLost, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            RegistrationTelemetry.Failed(activity, ex);
+            _metrics.RegistrationCompleted(Name, leaseLost, succeeded: false, _timeProvider.GetElapsedTime(started));
+            throw;
+        }
+
+        _metrics.RegistrationCompleted(Name, leaseLost, succeeded: true, _timeProvider.GetElapsedTime(started));
+    }
+
+    private async Task RegisterOnceAsync(bool leaseLost, CancellationToken cancellationToken)
     {
         var instance = _instance();
         var (client, _, address) = _connection.Current();
@@ -267,14 +285,16 @@ internal sealed partial class RegistryLeaseKeeper : IDisposable
             request.Instance.Labels[key] = value;
         }
 
+        RegistrationTelemetry.Sending(address);
         var response = await client.RegisterAsync(request, deadline: _connection.Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        RegistrationTelemetry.Granted(response.TtlMs);
         Interlocked.Exchange(ref _grantedTtlMs, Math.Max(response.TtlMs, 1));
         Interlocked.Exchange(ref _leaseId, response.LeaseId);
         _registeredRevision = instance.Revision;
         _registeredLabels = instance.LabelsKey;
         // A registry that lost our lease (restart) lost our mapping as well.
         _mappingPending = true;
-        _metrics.Registered(Name);
+        _metrics.Registered(Name, leaseLost);
         Log.Registered(_logger, Name, address, instance.App, instance.InstanceId, instance.Host, instance.Port, instance.Revision, response.LeaseId, response.TtlMs);
         RecordSuccess();
         // Registered is what startup waits for; a failed MapService is retried after the next renewal.
@@ -316,7 +336,7 @@ internal sealed partial class RegistryLeaseKeeper : IDisposable
             catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
             {
                 Interlocked.Exchange(ref _leaseId, 0);
-                await RegisterCoreAsync(cancellationToken).ConfigureAwait(false);
+                await RegisterCoreAsync(cancellationToken, leaseLost: true).ConfigureAwait(false);
                 return;
             }
 

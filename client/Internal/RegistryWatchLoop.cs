@@ -96,6 +96,7 @@ internal sealed partial class RegistryWatchLoop
         var backoff = new Backoff(_options.RegistryRetryInitialBackoff, _options.RegistryRetryMaxBackoff, _random);
         WatchStream? active = null;
         (long Revision, HashSet<string> Apps, int Group)? resume = null;
+        var reconnecting = false;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -125,6 +126,7 @@ internal sealed partial class RegistryWatchLoop
 
                     _view.WatchBroken(Describe(active.Failure));
                     _metrics.WatchReconnected();
+                    reconnecting = true;
                     Log.WatchBroken(_logger, active.Address, revision, active.Failure);
                     if (!established)
                     {
@@ -162,6 +164,8 @@ internal sealed partial class RegistryWatchLoop
                 var since = active is null && resume is { } r && r.Apps.SetEquals(apps) && r.Group == _registry.GroupOf(index) ? r.Revision : 0;
                 var request = BuildWatchRequest(_options.Namespace, apps, since);
                 WatchStream? stream = null;
+                // Ends before the stream's reader starts (that runs without any ambient context anyway).
+                var connect = WatchConnectTelemetry.Start(_options.Namespace, address, apps.Length, since, reconnecting);
                 try
                 {
                     stream = new WatchStream(client, index, address, apps, request, cancellationToken);
@@ -176,11 +180,14 @@ internal sealed partial class RegistryWatchLoop
                         Apply(stream, first);
                     }
 
+                    WatchConnectTelemetry.Stop(connect, null);
                     stream.StartReading(Apply);
                     Log.WatchOpened(_logger, address, apps.Length, since);
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
+                    WatchConnectTelemetry.Stop(connect, ex);
+                    reconnecting = true;
                     stream?.Dispose();
                     _view.RegistryUnreachable(Describe(ex));
                     _metrics.WatchReconnected();
@@ -190,12 +197,18 @@ internal sealed partial class RegistryWatchLoop
                     await Task.Delay(backoff.Next(), _timeProvider, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
+                finally
+                {
+                    // Stopping (the one exit without Stop above): end the span rather than leave it open.
+                    connect?.Dispose();
+                }
 
                 if (since == 0)
                 {
                     backoff.Reset();
                 }
 
+                reconnecting = false;
                 active?.Dispose();
                 active = stream;
                 resume = null;
@@ -221,6 +234,7 @@ internal sealed partial class RegistryWatchLoop
     /// <summary>Applies one Watch message; returns false when the stream was superseded (stop reading it).</summary>
     private bool Apply(WatchStream stream, WatchResponse response)
     {
+        var received = _timeProvider.GetTimestamp();
         lock (_streamGate)
         {
             if (stream.Superseded || _stopping.IsCancellationRequested)
@@ -244,13 +258,13 @@ internal sealed partial class RegistryWatchLoop
             _view.Apply(stream.AppSet, response);
         }
 
-        _metrics.WatchMessage(response.Kind == WatchResponseKind.Snapshot ? "snapshot" : "delta");
         if (response.Kind == WatchResponseKind.Snapshot)
         {
             Log.WatchSnapshot(_logger, response.Revision, response.Instances.Count, response.ServiceMappings.Count, response.Reset);
         }
 
         _viewChanged();
+        _metrics.WatchMessage(response.Kind == WatchResponseKind.Snapshot ? "snapshot" : "delta", _timeProvider.GetElapsedTime(received));
         return true;
     }
 }

@@ -40,11 +40,11 @@ internal sealed class MetadataGrpcService : MetadataService.MetadataServiceBase
         if (info is null)
         {
             // Never empty metadata for an unknown revision: a consumer would cache it as truth.
-            _metrics.MetadataRequest("NOT_FOUND");
+            _metrics.MetadataRequest("NOT_FOUND", revision);
             throw new RpcException(new Status(StatusCode.NotFound, $"revision {revision} is not served by this instance (current: {_metadata.Current.Revision})."));
         }
 
-        _metrics.MetadataRequest("OK");
+        _metrics.MetadataRequest("OK", revision);
         return Task.FromResult(info);
     }
 }

@@ -14,6 +14,8 @@ internal sealed partial class ProviderLifecycle
             return;
         }
 
+        // A root span of its own: the host's stop is not a request, and the steps below are what a slow stop is about.
+        using var activity = ProviderActivitySource.Instance.StartActivity(ProviderActivitySource.Shutdown, System.Diagnostics.ActivityKind.Internal, parentContext: default);
         var options = _options ?? _optionsMonitor.CurrentValue;
         var failed = State == ProviderState.Failed;
         State = ProviderState.ShuttingDown;
@@ -40,6 +42,7 @@ internal sealed partial class ProviderLifecycle
             // The lease stops its renewals before it deregisters, for the same reason as above.
             var count = Lease is { } lease ? await lease.DeleteAsync(token).ConfigureAwait(false) : 0;
             Log.ShutdownDeregistered(_logger, count, Registrations.Count);
+            activity?.AddEvent(new System.Diagnostics.ActivityEvent("deregistered", tags: new() { ["introspection.registration.count"] = count }));
 
             step = "propagation delay";
             if (count > 0 && options.PropagationDelay > TimeSpan.Zero)
@@ -51,12 +54,14 @@ internal sealed partial class ProviderLifecycle
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             Log.ShutdownStepTimedOut(_logger, step, _drain.InFlightCalls, _drain.PendingWork);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, $"{step} timed out");
         }
         finally
         {
             // Refusing new calls must happen even if an earlier step ran out of time.
             _drain.BeginDrain();
             Log.ShutdownRefusingCalls(_logger, _drain.InFlightCalls, _drain.PendingWork);
+            activity?.AddEvent(new System.Diagnostics.ActivityEvent("refusing_calls", tags: new() { ["introspection.drain.in_flight"] = _drain.InFlightCalls }));
         }
 
         try
@@ -67,6 +72,7 @@ internal sealed partial class ProviderLifecycle
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             Log.ShutdownStepTimedOut(_logger, "drain", _drain.InFlightCalls, _drain.PendingWork);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "drain timed out");
         }
 
         if (failed)

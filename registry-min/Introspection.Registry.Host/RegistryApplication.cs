@@ -72,9 +72,11 @@ public static partial class RegistryApplication
         builder.Services.AddIntrospectionRegistry();
         // Registered always, loaded only when Introspection:Registry:Store=redis resolves it.
         builder.Services.AddIntrospectionRegistryRedisStore();
+        RegistryTelemetrySetup.AddPrometheus(builder);
         var app = builder.Build();
         WarnAboutLegacySection(app);
         app.MapIntrospectionRegistry();
+        RegistryTelemetrySetup.MapPrometheus(app);
         return app;
     }
 

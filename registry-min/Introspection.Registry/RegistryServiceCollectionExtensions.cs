@@ -94,6 +94,7 @@ public static class RegistryServiceCollectionExtensions
         {
             o.Interceptors.Add<RegistryAuthorizer>();
             o.Interceptors.Add<StoreUnavailableInterceptor>();
+            o.Interceptors.Add<Introspection.Registry.Telemetry.ServerSpanTagsInterceptor>();
         });
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks(static o =>

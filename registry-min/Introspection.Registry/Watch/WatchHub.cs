@@ -207,11 +207,12 @@ internal sealed partial class WatchHub : BackgroundService
                 return;
             }
 
+            var offeredAt = _timeProvider.GetTimestamp();
             foreach (var change in batch.Events)
             {
                 foreach (var watcher in _watchers)
                 {
-                    if (!watcher.Offer(change))
+                    if (!watcher.Offer(change, offeredAt))
                     {
                         Log.WatcherOverflowed(_logger, watcher.Filter.Namespace, _options.QueueCapacity);
                     }

@@ -73,6 +73,10 @@ internal sealed partial class WatchSession
                 }
 
                 sent = await SendDeltaAsync(events, index, events.Count - index, sent, writer, cancellationToken).ConfigureAwait(false);
+                if (watcher.OldestDrained != 0)
+                {
+                    _metrics.Delivered(_timeProvider.GetElapsedTime(watcher.OldestDrained));
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

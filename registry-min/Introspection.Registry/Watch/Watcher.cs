@@ -23,6 +23,9 @@ internal sealed class Watcher
 
     private bool _resetPending;
 
+    // TimeProvider timestamp of the oldest change queued since the last drain (0: none), for the delivery-lag metric.
+    private long _oldestOffered;
+
     public Watcher(WatchFilter filter, int capacity)
     {
         ArgumentNullException.ThrowIfNull(filter);
@@ -37,8 +40,10 @@ internal sealed class Watcher
     public int Overflows { get; private set; }
 
     /// <summary>Called by the pump for every event, in revision order. Never blocks.</summary>
+    /// <param name="change">The change, in revision order.</param>
+    /// <param name="offeredAt">When the pump took it off the store's feed (a <see cref="TimeProvider"/> timestamp; 0: unknown).</param>
     /// <returns>False when this offer overflowed the queue.</returns>
-    public bool Offer(ChangeEvent change)
+    public bool Offer(ChangeEvent change, long offeredAt = 0)
     {
         if (!Filter.Matches(change))
         {
@@ -60,6 +65,11 @@ internal sealed class Watcher
                 Overflows++;
                 _doorbell.Writer.TryWrite(true);
                 return false;
+            }
+
+            if (_queue.Count == 0)
+            {
+                _oldestOffered = offeredAt;
             }
 
             _queue.Enqueue(change);
@@ -85,6 +95,9 @@ internal sealed class Watcher
     public ValueTask<bool> WaitAsync(CancellationToken cancellationToken) =>
         _doorbell.Reader.ReadAsync(cancellationToken);
 
+    /// <summary>When the oldest change of the last <see cref="Drain"/> was offered (a TimeProvider timestamp; 0: none or unknown).</summary>
+    public long OldestDrained { get; private set; }
+
     /// <summary>Takes everything queued. When <paramref name="reset"/> is true the events must be ignored and a reset snapshot sent.</summary>
     public List<ChangeEvent> Drain(out bool reset)
     {
@@ -92,6 +105,8 @@ internal sealed class Watcher
         {
             reset = _resetPending;
             _resetPending = false;
+            OldestDrained = _oldestOffered;
+            _oldestOffered = 0;
             var events = new List<ChangeEvent>(_queue);
             _queue.Clear();
             return events;

@@ -66,7 +66,7 @@ public sealed class EndToEndTests : IAsyncLifetime
         Assert.Equal(4, all.Count);
         Assert.Equal(2, all.Select(e => e.Revision).Distinct().Count());
         Assert.Equal(2, v1.Concat(v2).Sum(p => Volatile.Read(ref p.Counters.MetadataCalls)));
-        Assert.Equal(2, fetches.Total("outcome", "success"));
+        Assert.Equal(2, fetches.Total("introspection.result", "success"));
     }
 
     [Fact]
@@ -219,12 +219,12 @@ public sealed class EndToEndTests : IAsyncLifetime
         var liar = Own(await TestProvider.StartAsync(_registry.Url, "z-liar", tamperMetadata: true));
         await liar.WaitRegisteredAsync(_registry);
         var consumer = Own(await TestConsumer.StartAsync(_registry.Url, services: s => s.AddSingleton<IRandomSource>(new ZeroRandom())));
-        using var rejected = new MetricCollector<long>(consumer.Client.Metrics.Meter, "introspection.client.metadata.rejected");
+        using var rejected = new MetricCollector<long>(consumer.Client.Metrics.Meter, "introspection.client.metadata.fetches");
 
         // Only the liar has the revision: nothing is cached, so nothing is routed.
         var ex = await Assert.ThrowsAsync<RpcException>(() => consumer.CallAsync());
         Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
-        Assert.True(rejected.Total() >= 1);
+        Assert.True(rejected.Total("introspection.result", "rejected") >= 1);
 
         // An honest instance of the same build joins: its answer is verified and cached (the liar, asked again by
         // the background retry or first by the random pick, keeps being rejected).

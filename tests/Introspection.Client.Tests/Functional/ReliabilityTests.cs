@@ -46,7 +46,7 @@ public sealed class ReliabilityTests : IAsyncLifetime
         }
 
         var consumer = Own(await TestConsumer.StartAsync(_registry.Url));
-        using var opens = new MetricCollector<long>(consumer.Client.Metrics.Meter, "introspection.client.watch.opens");
+        using var opens = new MetricCollector<long>(consumer.Client.Metrics.Meter, "introspection.client.watch.streams");
         var target = new ServiceTarget("greet.Greeter");
         Assert.Equal(2, (await consumer.Client.ResolveAsync(target).AsTask().WaitAsync(TestTimeouts.Call)).Count);
         var published = new List<ServiceResolution>();

@@ -46,7 +46,7 @@ public class MetadataCacheTests
         fetcher.PerInstance = (_, _) => Interlocked.Increment(ref answered) == 1 ? other : null;
         var instances = Instances("orders", s_orders.Revision, 2);
         using var metrics = new IntrospectionClientMetrics(null);
-        using var rejected = new MetricCollector<long>(metrics.Meter, "introspection.client.metadata.rejected");
+        using var rejected = new MetricCollector<long>(metrics.Meter, "introspection.client.metadata.fetches");
         using var cache = CreateCache(fetcher, _ => instances, metrics, TimeProvider.System);
         var key = new MetadataKey("orders", s_orders.Revision);
 
@@ -57,7 +57,7 @@ public class MetadataCacheTests
         var called = fetcher.CalledInstances.ToArray();
         Assert.Equal(2, called.Length);
         Assert.NotEqual(called[0], called[1]);
-        Assert.Equal(1, rejected.Total());
+        Assert.Equal(1, rejected.Total("introspection.result", "rejected"));
     }
 
     [Fact]
@@ -69,13 +69,13 @@ public class MetadataCacheTests
         var fetcher = new FakeMetadataFetcher { PerInstance = (_, _) => forged };
         var instances = Instances("orders", s_orders.Revision, 1);
         using var metrics = new IntrospectionClientMetrics(null);
-        using var rejected = new MetricCollector<long>(metrics.Meter, "introspection.client.metadata.rejected");
+        using var rejected = new MetricCollector<long>(metrics.Meter, "introspection.client.metadata.fetches");
         var time = new FakeTimeProvider();
         using var cache = CreateCache(fetcher, _ => instances, metrics, time);
         var key = new MetadataKey("orders", s_orders.Revision);
 
         cache.GetOrFetch(key, out _);
-        await Poll.UntilAsync(() => rejected.Total() == 1, "the answer is rejected");
+        await Poll.UntilAsync(() => rejected.Total("introspection.result", "rejected") == 1, "the answer is rejected");
         await Poll.UntilAsync(() => cache.GetOrFetch(key, out var s) is null && s == MetadataFetchState.Failing, "the round failed");
 
         Assert.Null(cache.Peek(key));

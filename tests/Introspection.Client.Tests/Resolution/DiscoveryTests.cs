@@ -124,7 +124,7 @@ public sealed class DiscoveryTests : IAsyncLifetime
 
         await using var client = TestClients.Create(_registry.Url, _fetcher);
         using var fetches = new MetricCollector<long>(client.Metrics.Meter, "introspection.client.metadata.fetches");
-        using var hits = new MetricCollector<long>(client.Metrics.Meter, "introspection.client.metadata.cache.hits");
+        using var hits = new MetricCollector<long>(client.Metrics.Meter, "introspection.client.metadata.cache.lookups");
 
         var endpoints = await client.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Call);
         var audit = await client.ResolveAsync("shop.Audit").AsTask().WaitAsync(TestTimeouts.Call);
@@ -132,8 +132,8 @@ public sealed class DiscoveryTests : IAsyncLifetime
         Assert.Equal(10, endpoints.Count);
         Assert.Equal(10, audit.Count);
         Assert.Equal(1, _fetcher.Calls);
-        Assert.Equal(1, fetches.Total("outcome", "success"));
-        Assert.True(hits.Total() > 0);
+        Assert.Equal(1, fetches.Total("introspection.result", "success"));
+        Assert.True(hits.Total("introspection.result", "hit") > 0);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ namespace Introspection.Client.Tests.Watch;
 /// </summary>
 public sealed class RegistryWatchTests
 {
-    private const string Opens = "introspection.client.watch.opens";
+    private const string Opens = "introspection.client.watch.streams";
     private const string Messages = "introspection.client.watch.messages";
 
     private static readonly Protocol.Metadata.V1.MetadataInfo s_orders = TestMetadata.Create("orders", ("shop.Orders", "", ""));
@@ -36,7 +36,7 @@ public sealed class RegistryWatchTests
         var latest = (ServiceResolution?)null;
         using var subscription = client.Subscribe(new ServiceTarget("shop.Orders"), r => Volatile.Write(ref latest, r));
         await Poll.UntilAsync(() => Volatile.Read(ref latest)?.Endpoints.Count == 1, "resolved through node A");
-        Assert.Equal(1, messages.Total("kind", "snapshot"));
+        Assert.Equal(1, messages.Total("introspection.watch.kind", "snapshot"));
 
         await nodeA.StopAsync();
         await nodeB.RegisterAsync("orders", "o2", "10.0.0.2", 5001, s_orders.Revision, ["shop.Orders"]);
@@ -46,9 +46,9 @@ public sealed class RegistryWatchTests
         await Poll.UntilAsync(
             () => Volatile.Read(ref latest)?.Endpoints.Select(e => e.InstanceId).Order(StringComparer.Ordinal).SequenceEqual(["o2", "o3"]) == true,
             "node B's changes arrive");
-        Assert.True(opens.Total("mode", "resume") >= 1, "the Watch resumed on node B");
-        Assert.Equal(1, opens.Total("mode", "snapshot"));
-        Assert.Equal(1, messages.Total("kind", "snapshot"));
+        Assert.True(opens.Total("introspection.watch.mode", "resume") >= 1, "the Watch resumed on node B");
+        Assert.Equal(1, opens.Total("introspection.watch.mode", "snapshot"));
+        Assert.Equal(1, messages.Total("introspection.watch.kind", "snapshot"));
     }
 
     [Fact]
@@ -78,9 +78,9 @@ public sealed class RegistryWatchTests
         await Poll.UntilAsync(
             () => Volatile.Read(ref latest)?.Endpoints.Select(e => e.InstanceId).SequenceEqual(["b1"]) == true,
             "node B's reset snapshot replaces the view");
-        Assert.Equal(0, opens.Total("mode", "resume"));
-        Assert.Equal(2, opens.Total("mode", "snapshot"));
-        Assert.Equal(2, messages.Total("kind", "snapshot"));
+        Assert.Equal(0, opens.Total("introspection.watch.mode", "resume"));
+        Assert.Equal(2, opens.Total("introspection.watch.mode", "snapshot"));
+        Assert.Equal(2, messages.Total("introspection.watch.kind", "snapshot"));
     }
 
     [Fact]
@@ -107,9 +107,9 @@ public sealed class RegistryWatchTests
         await Poll.UntilAsync(() => Volatile.Read(ref latest)?.Endpoints.Count == 5, "resolved through node A");
 
         await nodeA.StopAsync();
-        await Poll.UntilAsync(() => messages.Total("kind", "snapshot") == 2, "node B's reset snapshot is applied");
+        await Poll.UntilAsync(() => messages.Total("introspection.watch.kind", "snapshot") == 2, "node B's reset snapshot is applied");
 
-        Assert.Equal(0, opens.Total("mode", "resume"));
+        Assert.Equal(0, opens.Total("introspection.watch.mode", "resume"));
         var endpoints = await client.ResolveAsync("shop.Orders").AsTask().WaitAsync(TestTimeouts.Call);
         Assert.Equal(5, endpoints.Count);
     }
@@ -135,8 +135,8 @@ public sealed class RegistryWatchTests
         await nodeB.RegisterAsync("orders", "o2", "10.0.0.2", 5001, s_orders.Revision, ["shop.Orders"]);
 
         await Poll.UntilAsync(() => Volatile.Read(ref latest)?.Endpoints.Count == 2, "registry B's view arrives");
-        Assert.Equal(0, opens.Total("mode", "resume"));
-        Assert.Equal(2, messages.Total("kind", "snapshot"));
+        Assert.Equal(0, opens.Total("introspection.watch.mode", "resume"));
+        Assert.Equal(2, messages.Total("introspection.watch.kind", "snapshot"));
     }
 
     [Fact]

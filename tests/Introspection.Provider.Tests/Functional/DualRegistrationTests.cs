@@ -17,7 +17,7 @@ public sealed class DualRegistrationTests
 
         await Poll.UntilAsync(async () => (await first.InstancesAsync(ProviderServer.App)).Count == 1 && (await second.InstancesAsync(ProviderServer.App)).Count == 1, TestTimeouts.Short, "both registries hold the instance");
         // Renewals flow to both registries: each keeps its own lease alive.
-        await Poll.UntilAsync(() => renewals.GetMeasurementSnapshot().Select(m => m.Tags["registry"]).Distinct().Count() == 2, TestTimeouts.Short, "both leases are renewed");
+        await Poll.UntilAsync(() => renewals.GetMeasurementSnapshot().Select(m => m.Tags["introspection.registry.address"]).Distinct().Count() == 2, TestTimeouts.Short, "both leases are renewed");
 
         await provider.StopAsync();
 
@@ -41,11 +41,11 @@ public sealed class DualRegistrationTests
     public async Task GetMetadataInfo_Served_CountedByStatus()
     {
         await using var provider = await ProviderServer.StartAsync(registry: null);
-        using var requests = new MetricCollector<long>(provider.Get<IMeterFactory>(), "Introspection.Provider", "introspection.provider.metadata_requests");
+        using var requests = new MetricCollector<long>(provider.Get<IMeterFactory>(), "Introspection.Provider", "introspection.provider.metadata.requests");
         var current = provider.Get<IProviderMetadata>().Current.Revision;
 
         await provider.Metadata.GetMetadataInfoAsync(new GetMetadataInfoRequest { Revision = current }).ResponseAsync.WaitAsync(TestTimeouts.Short);
 
-        await Poll.UntilAsync(() => requests.GetMeasurementSnapshot().Any(m => (string?)m.Tags["status"] == "OK"), TestTimeouts.Short, "the request is counted");
+        await Poll.UntilAsync(() => requests.GetMeasurementSnapshot().Any(m => (string?)m.Tags["introspection.result"] == "OK"), TestTimeouts.Short, "the request is counted");
     }
 }

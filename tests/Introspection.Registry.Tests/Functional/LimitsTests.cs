@@ -25,7 +25,7 @@ public sealed class LimitsTests
         Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
         Assert.Contains("Introspection:Registry:Limits:MaxInstancesPerNamespace (2)", ex.Status.Detail, StringComparison.Ordinal);
         var rejection = Assert.Single(rejections.GetMeasurementSnapshot());
-        Assert.Equal((1L, "MaxInstancesPerNamespace"), (rejection.Value, rejection.Tags["limit"]));
+        Assert.Equal((1L, "MaxInstancesPerNamespace"), (rejection.Value, rejection.Tags["introspection.limit"]));
         Assert.Equal(2, (await server.Client.ListInstancesAsync(new ListInstancesRequest { App = "orders" }, deadline: Deadline)).Instances.Count);
     }
 

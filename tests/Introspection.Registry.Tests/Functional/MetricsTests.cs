@@ -13,12 +13,12 @@ public sealed class MetricsTests
     {
         await using var server = await RegistryHost.StartAsync();
         var meterFactory = server.Services.GetRequiredService<IMeterFactory>();
-        using var registrations = new MetricCollector<long>(meterFactory, "Introspection.Registry", "introspection.registry.registrations");
-        using var renewals = new MetricCollector<long>(meterFactory, "Introspection.Registry", "introspection.registry.renewals");
-        using var events = new MetricCollector<long>(meterFactory, "Introspection.Registry", "introspection.registry.events_pushed");
-        using var bytes = new MetricCollector<long>(meterFactory, "Introspection.Registry", "introspection.registry.bytes_pushed");
-        using var watchers = new MetricCollector<long>(meterFactory, "Introspection.Registry", "introspection.registry.watchers");
-        using var instances = new MetricCollector<long>(meterFactory, "Introspection.Registry", "introspection.registry.instances");
+        using var registrations = new MetricCollector<long>(meterFactory, RegistryMetricNames.MeterName, RegistryMetricNames.Registrations);
+        using var renewals = new MetricCollector<long>(meterFactory, RegistryMetricNames.MeterName, RegistryMetricNames.Renewals);
+        using var events = new MetricCollector<long>(meterFactory, RegistryMetricNames.MeterName, RegistryMetricNames.EventsPushed);
+        using var bytes = new MetricCollector<long>(meterFactory, RegistryMetricNames.MeterName, RegistryMetricNames.BytesPushed);
+        using var watchers = new MetricCollector<long>(meterFactory, RegistryMetricNames.MeterName, RegistryMetricNames.Watchers);
+        using var instances = new MetricCollector<long>(meterFactory, RegistryMetricNames.MeterName, RegistryMetricNames.Instances);
 
         using var cts = new CancellationTokenSource(TestTimeouts.Long);
         using var watch = server.Client.Watch(new WatchRequest(), cancellationToken: cts.Token);
