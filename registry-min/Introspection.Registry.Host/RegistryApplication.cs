@@ -75,6 +75,8 @@ public static partial class RegistryApplication
         var app = builder.Build();
         WarnAboutLegacySection(app);
         app.MapIntrospectionRegistry();
+        // Answers only while Introspection:Registry:Dashboard:Enabled allows (default: every listen address is loopback).
+        app.MapIntrospectionDashboard();
         return app;
     }
 

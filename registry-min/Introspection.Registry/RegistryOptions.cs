@@ -39,4 +39,7 @@ public sealed class RegistryOptions
 
     /// <summary>Size limits of stored records.</summary>
     public RegistryLimitsOptions Limits { get; set; } = new();
+
+    /// <summary>The operator dashboard (<c>MapIntrospectionDashboard</c>): on by default only when every listen address is loopback.</summary>
+    public RegistryDashboardOptions Dashboard { get; set; } = new();
 }

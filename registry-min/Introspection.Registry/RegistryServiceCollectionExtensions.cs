@@ -1,5 +1,6 @@
 using Grpc.AspNetCore.HealthChecks;
 using Introspection.Registry;
+using Introspection.Registry.Dashboard;
 using Introspection.Registry.Internal;
 using Introspection.Registry.Leases;
 using Introspection.Registry.Services;
@@ -85,6 +86,14 @@ public static class RegistryServiceCollectionExtensions
         services.AddHostedService(static sp => sp.GetRequiredService<WatchHub>());
         services.AddHostedService(static sp => sp.GetRequiredService<LeaseSweeper>());
 
+        // The dashboard (MapIntrospectionDashboard): its feed runs only while the dashboard is enabled.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, DashboardOptionsValidator>());
+        services.TryAddSingleton<DashboardActivation>();
+        services.TryAddSingleton<DashboardFeed>();
+        services.TryAddSingleton<DashboardMetadataClient>();
+        services.TryAddSingleton<DashboardDataAccess>();
+        services.AddHostedService(static sp => sp.GetRequiredService<DashboardFeed>());
+
         services.AddGrpc(static o => o.Interceptors.Add<StoreUnavailableInterceptor>());
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks(static o =>
@@ -102,7 +111,7 @@ public static class RegistryServiceCollectionExtensions
         return services;
     }
 
-    private static RegistryOptions UnvalidatedOptions(IServiceProvider services)
+    internal static RegistryOptions UnvalidatedOptions(IServiceProvider services)
     {
         var options = new RegistryOptions();
         foreach (var setup in services.GetServices<IConfigureOptions<RegistryOptions>>())
