@@ -38,7 +38,7 @@ internal static class CliCommand
             }
             catch (Exception ex) when (ex is HttpRequestException or SocketException or IOException)
             {
-                return Fail(ExitCodes.Unreachable, "cannot reach the registry: " + OneLine(ex.Message));
+                return Fail(ExitCodes.Unreachable, "registry unreachable: " + OneLine(ex.Message));
             }
         });
 
