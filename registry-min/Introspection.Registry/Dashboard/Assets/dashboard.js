@@ -1,6 +1,6 @@
 // The Introspection registry dashboard. Plain JavaScript, no build step, nothing fetched from elsewhere.
 // Every value shown is user data (app names, labels, metadata): it is only ever set through textContent or
-// attributes, never through innerHTML, so markup in a label stays text.
+// attributes, never parsed as HTML, so markup in a label stays text.
 'use strict';
 
 (function () {
