@@ -223,8 +223,17 @@ internal sealed partial class DashboardFeed : BackgroundService
             }
             catch (Exception ex)
             {
-                // A dashboard must never take the registry down; the store being away is the common case.
-                Log.PumpFailed(_logger, ex);
+                // A dashboard must never take the registry down. A store outage is reported loudly by the watch
+                // hub already (once per outage); a second warning per second from here would only be noise.
+                if (ex is RegistryStoreUnavailableException)
+                {
+                    Log.StoreUnavailable(_logger, ex.Message);
+                }
+                else
+                {
+                    Log.PumpFailed(_logger, ex);
+                }
+
                 try
                 {
                     await Task.Delay(RetryDelay, _timeProvider, stoppingToken).ConfigureAwait(false);
