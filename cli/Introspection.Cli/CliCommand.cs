@@ -45,6 +45,12 @@ internal static class CliCommand
     public static (int ExitCode, string Message) Classify(RpcException ex)
     {
         var detail = OneLine(ex.Status.Detail.Length > 0 ? ex.Status.Detail : ex.StatusCode.ToString());
+        if (ex.Status.DebugException is { } cause && FindAuthenticationFailure(cause) is { } tls)
+        {
+            // grpc-dotnet reports a failed TLS handshake as INTERNAL; for an operator it is "cannot reach it safely".
+            return (ExitCodes.Unreachable, "registry unreachable: TLS handshake failed (" + OneLine(tls.Message) + "); --ca-file names the CA to trust");
+        }
+
         return ex.StatusCode switch
         {
             StatusCode.Unavailable when IntrospectionErrors.GetKind(ex) is IntrospectionErrorKind.ServiceNotDiscovered or IntrospectionErrorKind.NoInstances
@@ -56,6 +62,19 @@ internal static class CliCommand
             StatusCode.InvalidArgument => (ExitCodes.Usage, "invalid argument: " + detail),
             _ => (ExitCodes.Other, $"{ex.StatusCode}: {detail}"),
         };
+    }
+
+    private static System.Security.Authentication.AuthenticationException? FindAuthenticationFailure(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is System.Security.Authentication.AuthenticationException authentication)
+            {
+                return authentication;
+            }
+        }
+
+        return null;
     }
 
     public static int Fail(int exitCode, string message)
