@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the solution on a fresh machine.
-# Installs what is missing (redis-server and redis-sentinel for the Redis store tests), builds, runs all test
+# Installs what is missing (redis-server and redis-sentinel for the Redis store tests, chromium and
+# chromium-driver for the dashboard's browser test), builds, runs all test
 # projects, and ends with one line: "tests: N passed, N failed[, N skipped]" taken from the
 # real TRX results. Exits non-zero when any test failed or the run itself broke.
 set -uo pipefail
@@ -25,6 +26,13 @@ if ! command -v python3 >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
   { apt-get install -y -qq python3 >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq python3 >/dev/null; }; } \
     || { echo "could not install python3" >&2; exit 1; }
+fi
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  # The dashboard tests (tests/Introspection.Dashboard.Tests) drive a real headless Chromium through chromedriver.
+  echo "chromium or chromedriver not found: installing them (Debian packages chromium, chromium-driver)"
+  export DEBIAN_FRONTEND=noninteractive
+  { apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }; } \
+    || { echo "could not install chromium and chromium-driver" >&2; exit 1; }
 fi
 command -v dotnet >/dev/null 2>&1 || { echo "the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 

@@ -77,6 +77,8 @@ public static partial class RegistryApplication
         WarnAboutLegacySection(app);
         app.MapIntrospectionRegistry();
         RegistryTelemetrySetup.MapPrometheus(app);
+        // Answers only while Introspection:Registry:Dashboard:Enabled allows (default: every listen address is loopback).
+        app.MapIntrospectionDashboard();
         return app;
     }
 

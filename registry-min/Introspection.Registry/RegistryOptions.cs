@@ -46,4 +46,7 @@ public sealed class RegistryOptions
     /// unless <see cref="RegistrySecurityOptions.AllowAnonymous"/>.
     /// </summary>
     public RegistrySecurityOptions Security { get; set; } = new();
+
+    /// <summary>The operator dashboard (<c>MapIntrospectionDashboard</c>): on by default only when every listen address is loopback.</summary>
+    public RegistryDashboardOptions Dashboard { get; set; } = new();
 }

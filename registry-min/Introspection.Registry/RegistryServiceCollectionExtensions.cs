@@ -1,5 +1,6 @@
 using Grpc.AspNetCore.HealthChecks;
 using Introspection.Registry;
+using Introspection.Registry.Dashboard;
 using Introspection.Registry.Internal;
 using Introspection.Registry.Leases;
 using Introspection.Registry.Security;
@@ -86,6 +87,14 @@ public static class RegistryServiceCollectionExtensions
         services.AddHostedService(static sp => sp.GetRequiredService<WatchHub>());
         services.AddHostedService(static sp => sp.GetRequiredService<LeaseSweeper>());
 
+        // The dashboard (MapIntrospectionDashboard): its feed runs only while the dashboard is enabled.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, DashboardOptionsValidator>());
+        services.TryAddSingleton<DashboardActivation>();
+        services.TryAddSingleton<DashboardFeed>();
+        services.TryAddSingleton<DashboardMetadataClient>();
+        services.TryAddSingleton<DashboardDataAccess>();
+        services.AddHostedService(static sp => sp.GetRequiredService<DashboardFeed>());
+
         RegistrySecurityServices.Add(services);
         services.TryAddSingleton<RegistryAuthorizer>();
 
@@ -112,7 +121,7 @@ public static class RegistryServiceCollectionExtensions
         return services;
     }
 
-    private static RegistryOptions UnvalidatedOptions(IServiceProvider services)
+    internal static RegistryOptions UnvalidatedOptions(IServiceProvider services)
     {
         var options = new RegistryOptions();
         foreach (var setup in services.GetServices<IConfigureOptions<RegistryOptions>>())

@@ -1,0 +1,4 @@
+namespace Introspection.Registry.Dashboard.Models;
+
+/// <summary>An error answer of the dashboard API.</summary>
+internal sealed record DashboardError(string Error);
