@@ -33,15 +33,17 @@ internal sealed class DashboardDataAccess
     }
 
     /// <summary>
-    /// Whether <paramref name="user"/> may read <paramref name="ns"/> (canonical: never empty). Today every caller
-    /// that reached the endpoint may (the endpoints are a route group: <c>RequireAuthorization()</c> gates who
-    /// reaches them); the registry's per-namespace read grant plugs in here.
+    /// Whether <paramref name="user"/> may read <paramref name="ns"/> (canonical: never empty): the registry's read
+    /// grant of that namespace, as for ListApps and Watch. The dashboard's endpoint filter authenticates every request
+    /// with the registry's schemes and sets a <see cref="DashboardCallerIdentity"/>; a principal without one (nothing
+    /// authenticated it) may read nothing.
     /// </summary>
     public static bool MayRead(ClaimsPrincipal user, string ns)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentException.ThrowIfNullOrEmpty(ns);
-        return true;
+        return user.Identities.OfType<DashboardCallerIdentity>().FirstOrDefault() is { } identity
+            && identity.Caller.Allows(Security.GrantLevel.Read, ns, app: null);
     }
 
     /// <summary>The namespace in canonical form ("" → "default"), or an error naming the rule.</summary>

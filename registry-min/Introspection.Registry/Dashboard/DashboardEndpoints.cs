@@ -35,6 +35,15 @@ internal static class DashboardEndpoints
                 return Results.NotFound();
             }
 
+            // The registry's own authentication (API keys, JWT, client certificates) and read grants, as for gRPC reads.
+            var (caller, failure) = await http.RequestServices.GetRequiredService<Security.RegistryAuthorizer>()
+                .AuthenticateHttpAsync(http, "Dashboard").ConfigureAwait(false);
+            if (caller is null)
+            {
+                return Results.Text(failure, statusCode: StatusCodes.Status401Unauthorized);
+            }
+
+            http.User = new System.Security.Claims.ClaimsPrincipal(new DashboardCallerIdentity(caller));
             var headers = http.Response.Headers;
             headers.ContentSecurityPolicy = ContentSecurityPolicy;
             headers.XContentTypeOptions = "nosniff";

@@ -76,6 +76,39 @@ internal sealed class RegistryAuthorizer(RegistryCredentials credentials, Regist
         await continuation(requestStream, responseStream, context).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Authenticates a plain HTTP request (the dashboard) exactly as a gRPC call is authenticated: same schemes, same
+    /// grants, same anonymous rules, same audit. Returns the caller, or null and the reason to answer with 401.
+    /// </summary>
+    internal async Task<(RegistryCaller? Caller, string? Failure)> AuthenticateHttpAsync(HttpContext http, string what)
+    {
+        var remote = Remote(http);
+        if (!credentials.IsAuthenticationConfigured)
+        {
+            // The dashboard's own rule (on by default only when every listen address is loopback) bounds who
+            // reaches an anonymous registry's dashboard.
+            return (new RegistryCaller(RegistryAuthenticationSchemes.Anonymous, RegistryAuthenticationSchemes.Anonymous, [], remote, isAnonymousRegistry: true), null);
+        }
+
+        var result = await http.AuthenticateAsync(RegistryAuthenticationSchemes.Policy).ConfigureAwait(false);
+        if (result.Succeeded)
+        {
+            return (FromPrincipal(result.Principal, result.Ticket.AuthenticationScheme, remote), null);
+        }
+
+        if (result.None && credentials.AnonymousGrants.Count > 0)
+        {
+            return (new RegistryCaller(RegistryAuthenticationSchemes.Anonymous, RegistryAuthenticationSchemes.Anonymous, credentials.AnonymousGrants, remote), null);
+        }
+
+        var reason = result.None ? "no_credentials" : "invalid_credentials";
+        audit.Unauthenticated(what, remote, reason);
+        metrics.Denied(reason);
+        return (null, result.None
+            ? "No credentials: send 'Authorization: Bearer <API key or JWT>' or a TLS client certificate."
+            : $"Credentials refused: {Describe(result.Failure)}.");
+    }
+
     /// <summary>Authenticates the call and attaches the caller to it; UNAUTHENTICATED without (valid) credentials.</summary>
     private async Task<RegistryCaller> AuthenticateAsync(ServerCallContext context)
     {
