@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Introspection.Provider;
 using System.Net;
 using Introspection.Protocol;
 using Introspection.ServiceDiscovery.Tests.Infrastructure;
@@ -88,8 +91,33 @@ public sealed class ServiceEndpointProviderTests
     public async Task GetEndpoints_HttpsSchemeLabel_BuildsHttpsEndpointsOnlyForQueriesThatAllowHttps()
     {
         await using var registry = await RegistryHost.StartAsync();
-        await using var secure = await HttpProviders.StartAsync(registry, "secure", "s-1", configure: o => o.Labels[WireContract.SchemeLabel] = WireContract.SchemeHttps);
-        await using var consumer = ConsumerHost.Create(registry);
+        // A provider really served over TLS (a CA made here): it registers scheme=https itself, and the consumer's
+        // metadata fetch follows that label, trusting the CA.
+        using var certificates = TestCertificates.CreateAuthority();
+        using var certificate = certificates.IssueServer();
+        await using var secure = await ProviderHost.StartAsync(
+            "secure",
+            o =>
+            {
+                o.Registries.Add(registry.Url);
+                o.InstanceId = "s-1";
+                o.DescribeHttpEndpoints = true;
+            },
+            services => services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(k => k.Listen(IPAddress.Loopback, 0, listen =>
+            {
+                listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2;
+                listen.UseHttps(certificate);
+            })),
+            web =>
+            {
+                web.MapGet("/whoami", () => "s-1");
+                web.MapIntrospectionMetadata();
+            });
+        await HttpProviders.WaitRegisteredAsync(registry, "secure", "s-1");
+        await using var consumer = ConsumerHost.Create(registry, settings: new Dictionary<string, string?>
+        {
+            ["Introspection:Client:ProviderChannel:Tls:CertificateAuthorityPath"] = certificates.AuthorityPemPath,
+        });
 
         var either = await consumer.EndpointsAsync("https+http://secure");
         var httpOnly = await consumer.EndpointsAsync("http://secure");
