@@ -45,14 +45,8 @@ internal sealed class DubboMetadataFetcher : IDisposable
         _timeProvider = timeProvider;
         _unlabeledIsHttps = unlabeledIsHttps;
         _loggerFactory = loggerFactory;
-        _handler = new SocketsHttpHandler
-        {
-            EnableMultipleHttp2Connections = true,
-            ConnectTimeout = timeout,
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-        };
-        // The same trust and client certificate as introspection's own metadata fetches (ProviderChannel:Tls).
-        TlsClientSettings.Load(channel.Tls, IntrospectionClientOptions.SectionName + ":ProviderChannel:Tls", loggerFactory.CreateLogger<DubboMetadataFetcher>()).Apply(_handler);
+        // The same handler habits, trust and client certificate as introspection's own metadata fetches.
+        _handler = InstanceChannelHandler.Create(timeout, channel, loggerFactory.CreateLogger<DubboMetadataFetcher>());
     }
 
     /// <summary>True when the labels say the instance is a Dubbo provider whose own revision differs from the registered one (so it has no introspection MetadataService to ask).</summary>
@@ -69,11 +63,7 @@ internal sealed class DubboMetadataFetcher : IDisposable
     {
         // The instance's 'scheme' label decides, as for introspection's MetadataService. No bearer token is sent:
         // a Dubbo provider authenticates its callers its own way.
-        var scheme = InstanceScheme.Of(instance.Labels, _unlabeledIsHttps);
-        if (scheme is not (Protocol.WireContract.SchemeHttp or Protocol.WireContract.SchemeHttps))
-        {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Instance {instance.App}/{instance.InstanceId} registered the scheme '{scheme}'; only http and https are dialled."));
-        }
+        var scheme = InstanceChannelHandler.SchemeOf(instance, _unlabeledIsHttps);
 
         var address = new UriBuilder(scheme, instance.Host, instance.Port).Uri;
         using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions

@@ -33,14 +33,7 @@ internal sealed partial class GrpcMetadataFetcher : IMetadataFetcher, IDisposabl
         _unlabeledIsHttps = unlabeledIsHttps;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<GrpcMetadataFetcher>();
-        _handler = new SocketsHttpHandler
-        {
-            EnableMultipleHttp2Connections = true,
-            ConnectTimeout = timeout,
-            // Connections to instances are used once per revision; do not keep them around.
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-        };
-        TlsClientSettings.Load(channel.Tls, IntrospectionClientOptions.SectionName + ":ProviderChannel:Tls", _logger).Apply(_handler);
+        _handler = InstanceChannelHandler.Create(timeout, channel, _logger);
         var tokens = StaticTokenSource.From(channel.TokenSource, channel.AccessToken);
         HasToken = tokens is not null;
         _secure = tokens is null ? ChannelCredentials.SecureSsl : ChannelCredentials.Create(ChannelCredentials.SecureSsl, BearerCallCredentials.Create(tokens));
@@ -50,12 +43,7 @@ internal sealed partial class GrpcMetadataFetcher : IMetadataFetcher, IDisposabl
 
     public async Task<MetadataInfo> FetchAsync(Instance instance, string revision, CancellationToken cancellationToken)
     {
-        var scheme = InstanceScheme.Of(instance.Labels, _unlabeledIsHttps);
-        if (scheme is not (WireContract.SchemeHttp or WireContract.SchemeHttps))
-        {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Instance {instance.App}/{instance.InstanceId} registered the scheme '{scheme}'; only http and https are dialled."));
-        }
-
+        var scheme = InstanceChannelHandler.SchemeOf(instance, _unlabeledIsHttps);
         var secure = scheme == WireContract.SchemeHttps;
         if (!secure && HasToken)
         {
