@@ -75,6 +75,28 @@ public interface IRegistryStore
         ownership.RequiredOwner is null ? RenewAsync(ns, leaseId, cancellationToken) : throw OwnershipNotSupported();
 
     /// <summary>
+    /// Renews the leases of one KeepAlive burst (the requests a stream had already received when the
+    /// registry read them): <c>result[i]</c> answers <c>renewals[i]</c>, each exactly as
+    /// <see cref="RenewAsync(string, long, LeaseOwnership, CancellationToken)"/> would. Not atomic:
+    /// each renewal stands alone. The default renews one by one; a store with round trips (Redis)
+    /// overrides it to renew the whole burst in one.
+    /// </summary>
+    async ValueTask<IReadOnlyList<RenewResult>> RenewBatchAsync(IReadOnlyList<LeaseRenewal> renewals, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(renewals);
+        var results = new RenewResult[renewals.Count];
+        for (var i = 0; i < results.Length; i++)
+        {
+            var renewal = renewals[i];
+            results[i] = renewal.Ownership.RequiredOwner is null
+                ? await RenewAsync(renewal.Namespace, renewal.LeaseId, cancellationToken).ConfigureAwait(false)
+                : await RenewAsync(renewal.Namespace, renewal.LeaseId, renewal.Ownership, cancellationToken).ConfigureAwait(false);
+        }
+
+        return results;
+    }
+
+    /// <summary>
     /// <see cref="UpdateInstanceAsync(string, string, string, string?, IReadOnlyDictionary{string, string}?, CancellationToken)"/>
     /// that throws <see cref="RegistryOwnershipException"/> (nothing changed) when the instance is owned by another
     /// principal than <see cref="LeaseOwnership.RequiredOwner"/> (when not null).

@@ -138,22 +138,7 @@ internal sealed partial class WatchSession
     private async Task<long> SendSnapshotAsync(WatchFilter filter, bool reset, IAsyncStreamWriter<WatchResponse> writer, CancellationToken cancellationToken)
     {
         var snapshot = await _store.GetSnapshotAsync(filter.Namespace, filter.Apps, filter.IncludeMappings, cancellationToken).ConfigureAwait(false);
-        var response = new WatchResponse
-        {
-            Kind = WatchResponseKind.Snapshot,
-            Revision = snapshot.Revision,
-            Reset = reset,
-        };
-        foreach (var instance in snapshot.Instances)
-        {
-            response.Instances.Add(ProtoConvert.ToProto(instance));
-        }
-
-        foreach (var mapping in snapshot.Mappings)
-        {
-            response.ServiceMappings.Add(ProtoConvert.ToProto(mapping));
-        }
-
+        var response = WatchResponseEncoder.Snapshot(snapshot, reset);
         if (reset)
         {
             _metrics.WatchReset();
@@ -165,13 +150,7 @@ internal sealed partial class WatchSession
 
     private async Task<long> SendDeltaAsync(List<ChangeEvent> events, int start, int count, long minimumRevision, IAsyncStreamWriter<WatchResponse> writer, CancellationToken cancellationToken)
     {
-        var response = new WatchResponse { Kind = WatchResponseKind.Delta };
-        for (var i = start; i < start + count; i++)
-        {
-            response.Events.Add(ProtoConvert.ToSharedProto(events[i]));
-        }
-
-        response.Revision = count > 0 ? Math.Max(minimumRevision, events[start + count - 1].Revision) : minimumRevision;
+        var response = WatchResponseEncoder.Delta(events, start, count, minimumRevision);
         await WriteAsync(response, count, writer, cancellationToken).ConfigureAwait(false);
         return response.Revision;
     }
