@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the solution on a fresh machine.
-# Installs what is missing (redis-server and redis-sentinel for the Redis store tests, chromium and
+# Installs what is missing (redis-server and redis-sentinel for the Redis store tests, etcd-server for the
+# full-etcd load model, chromium and
 # chromium-driver for the dashboard's browser test), builds, runs all test
 # projects, and ends with one line: "tests: N passed, N failed[, N skipped]" taken from the
 # real TRX results. Exits non-zero when any test failed or the run itself broke.
@@ -19,6 +20,13 @@ if ! command -v redis-sentinel >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
   { apt-get install -y -qq redis-sentinel >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq redis-sentinel >/dev/null; }; } \
     || { echo "could not install redis-sentinel" >&2; exit 1; }
+fi
+if ! command -v etcd >/dev/null 2>&1; then
+  # The full-etcd load model's smoke test (tests/Introspection.Bench.Tests) runs a real etcd 3.4.
+  echo "etcd not found: installing it (Debian package etcd-server)"
+  export DEBIAN_FRONTEND=noninteractive
+  { apt-get install -y -qq etcd-server >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq etcd-server >/dev/null; }; } \
+    || { echo "could not install etcd-server" >&2; exit 1; }
 fi
 if ! command -v python3 >/dev/null 2>&1; then
   # The revision tests run the Python reference implementation (protocol/tools/revision_vectors.py).

@@ -1,3 +1,4 @@
+using Introspection.Bench.Etcd;
 using Introspection.Bench.Infrastructure;
 
 namespace Introspection.Bench.Load;
@@ -56,21 +57,32 @@ internal static class LoadCommand
             };
             foreach (var model in options.Models)
             {
-                var result = await new ScenarioRunner(options, model, instancesPerApp, outDir, output).RunAsync(ct).ConfigureAwait(false);
+                var result = model == ModelKind.FullEtcd
+                    ? await new EtcdScenarioRunner(options, instancesPerApp, outDir, output).RunAsync(ct).ConfigureAwait(false)
+                    : await new ScenarioRunner(options, model, instancesPerApp, outDir, output).RunAsync(ct).ConfigureAwait(false);
                 healthy &= result.Warnings.Count == 0;
-                if (model == ModelKind.Full)
+                switch (model)
                 {
-                    run.Full = result;
-                }
-                else
-                {
-                    run.Introspection = result;
+                    case ModelKind.Full:
+                        run.Full = result;
+                        break;
+                    case ModelKind.FullEtcd:
+                        run.FullEtcd = result;
+                        break;
+                    default:
+                        run.Introspection = result;
+                        break;
                 }
             }
 
             if (run.Full is not null && run.Introspection is not null)
             {
                 run.Ratios = LoadReport.Ratios(run.Full, run.Introspection);
+            }
+
+            if (run.FullEtcd is not null && run.Introspection is not null)
+            {
+                run.EtcdRatios = LoadReport.Ratios(run.FullEtcd, run.Introspection);
             }
 
             report.Runs.Add(run);

@@ -37,11 +37,11 @@ internal sealed class LoadCommandLine
             text => $"--sweep takes positive integers separated by commas, got '{text}'");
         Models = BenchOption.CommaList(
             "--models",
-            "which models to run",
-            "full,introspection",
-            string.Join(',', defaults.Models).ToLowerInvariant(),
-            part => (Enum.TryParse<ModelKind>(part, ignoreCase: true, out var kind) && Enum.IsDefined(kind), kind),
-            text => $"--models: unknown model in '{text}' (full, introspection)");
+            "which models to run: full (our registry, Dubbo 2 entries), full-etcd (the same on a real etcd 3.4), introspection",
+            "full,full-etcd,introspection",
+            string.Join(',', defaults.Models.Select(ModelNames.Of)),
+            part => (ModelNames.TryParse(part, out var kind), kind),
+            text => $"--models: unknown model in '{text}' (full, full-etcd, introspection)");
         Out = BenchOption.String("--out", "where JSON, CSV, Markdown, PNG and registry logs go", "DIR", defaults.OutDirectory);
         RegistryDll = BenchOption.OptionalString("--registry-dll", "the registry to start", "PATH", "the one built beside the bench");
         RegistryArgs = BenchOption.ConfigArgs("--registry-arg", "extra registry configuration, repeatable (e.g. Introspection:Registry:Watch:CoalescingWindow=00:00:00)");

@@ -34,13 +34,8 @@ internal sealed class LoadReport
             "watch_messages,watch_bytes,registry_cpu_s,peak_rss_bytes,metadata_rpcs,metadata_bytes,convergence_samples,convergence_p50_ms,convergence_p99_ms,settle_ms,unconverged_consumers,load_generator_cpu_s");
         foreach (var run in Runs)
         {
-            foreach (var model in new[] { run.Full, run.Introspection })
+            foreach (var model in run.Models())
             {
-                if (model is null)
-                {
-                    continue;
-                }
-
                 foreach (var p in model.Phases.Append(model.Total))
                 {
                     sb.AppendLine(string.Join(',', new object[]
@@ -79,6 +74,21 @@ internal sealed class LoadReport
             }
         }
 
+        if (Runs.Count > 1 && Runs.Any(r => r.FullEtcd is not null && r.Introspection is not null))
+        {
+            sb.AppendLine();
+            sb.AppendLine("### Sweep (totals, introspection / full-etcd: the full model on etcd 3.4)");
+            sb.AppendLine();
+            sb.AppendLine("| instances | stored bytes etcd | stored bytes intro | ratio | pushed bytes etcd | pushed bytes intro | ratio | server CPU s etcd | registry CPU s intro | ratio | write RPCs ratio | renewals ratio |");
+            sb.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var run in Runs.Where(r => r.FullEtcd is not null && r.Introspection is not null))
+            {
+                var e = run.FullEtcd!.Total;
+                var i = run.Introspection!.Total;
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| {run.Instances} | {Bytes(e.StoredBytes)} | {Bytes(i.StoredBytes)} | {EtcdPct(run, "storedBytes")} | {Bytes(e.WatchBytes)} | {Bytes(i.WatchBytes)} | {EtcdPct(run, "watchBytes")} | {e.RegistryCpuSeconds:F2} | {i.RegistryCpuSeconds:F2} | {EtcdPct(run, "registryCpuSeconds")} | {EtcdPct(run, "writeRpcs")} | {EtcdPct(run, "renewals")} |");
+            }
+        }
+
         return sb.ToString();
     }
 
@@ -88,12 +98,23 @@ internal sealed class LoadReport
         sb.AppendLine(CultureInfo.InvariantCulture,
             $"### {run.Instances} instances ({run.Apps} apps × {run.InstancesPerApp}, {run.ServicesPerApp} services/app, {run.ParamsPerService} params/service, {run.Consumers} consumers × {run.AppsPerConsumer} apps, TTL {run.TtlMs} ms, scale step {run.ScaleStep}/app)");
         sb.AppendLine();
-        sb.AppendLine("| total | full | introspection | intro / full |");
-        sb.AppendLine("|---|---:|---:|---:|");
+        // full-etcd's column only when it ran, so the two-model table keeps its shape.
+        var withEtcd = run.FullEtcd is not null;
+        sb.AppendLine(withEtcd
+            ? "| total | full | full-etcd | introspection | intro / full | intro / full-etcd |"
+            : "| total | full | introspection | intro / full |");
+        sb.AppendLine(withEtcd ? "|---|---:|---:|---:|---:|---:|" : "|---|---:|---:|---:|");
         var f = run.Full?.Total;
+        var e = run.FullEtcd?.Total;
         var i = run.Introspection?.Total;
         void Row(string label, Func<PhaseResult, string> value, string ratioKey)
-            => sb.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {(f is null ? "-" : value(f))} | {(i is null ? "-" : value(i))} | {Pct(run, ratioKey)} |");
+        {
+            var full = f is null ? "-" : value(f);
+            var intro = i is null ? "-" : value(i);
+            sb.AppendLine(withEtcd
+                ? $"| {label} | {full} | {(e is null ? "-" : value(e))} | {intro} | {Pct(run, ratioKey)} | {EtcdPct(run, ratioKey)} |"
+                : $"| {label} | {full} | {intro} | {Pct(run, ratioKey)} |");
+        }
         Row("registry stored bytes (peak of phase ends)", p => Bytes(p.StoredBytes), "storedBytes");
         Row("registry stored records", p => N(p.StoredRecords), "storedRecords");
         Row("registry write RPCs", p => N(p.WriteRpcs), "writeRpcs");
@@ -107,30 +128,38 @@ internal sealed class LoadReport
         Row("metadata RPCs served (bytes)", p => $"{N(p.MetadataRpcs)} ({Bytes(p.MetadataBytes)})", "");
         Row("convergence p50 / p99 ms", p => $"{p.ConvergenceP50Ms:F1} / {p.ConvergenceP99Ms:F1}", "");
         Row("wall time s", p => p.DurationSeconds.ToString("F1", CultureInfo.InvariantCulture), "");
+        if (withEtcd)
+        {
+            sb.AppendLine();
+            sb.AppendLine(
+                "full-etcd: the registry rows are etcd's (" + run.FullEtcd!.ServerVersion + "), read from /proc the same way; stored bytes are keys + values; " +
+                "write RPCs count LeaseGrant, Put, DeleteRange and LeaseRevoke; watch traffic includes each consumer's initial Range per service.");
+        }
+
         sb.AppendLine();
         sb.AppendLine("| phase | model | s | stored | writes | renewals | watch msgs | watch bytes | reg CPU s | peak RSS | md RPCs | conv p50 ms | conv p99 ms | unconverged |");
         sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        var phases = (run.Full ?? run.Introspection)!.Phases.Select(p => p.Name).ToList();
+        var phases = run.Models().First().Phases.Select(p => p.Name).ToList();
         foreach (var name in phases)
         {
-            foreach (var model in new[] { run.Full, run.Introspection })
+            foreach (var model in run.Models())
             {
-                var p = model?.Phases.FirstOrDefault(x => x.Name == name);
+                var p = model.Phases.FirstOrDefault(x => x.Name == name);
                 if (p is null)
                 {
                     continue;
                 }
 
                 sb.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {name} | {model!.Model} | {p.DurationSeconds:F1} | {Bytes(p.StoredBytes)} | {N(p.WriteRpcs)} | {N(p.Renewals)} | {N(p.WatchMessages)} | {Bytes(p.WatchBytes)} | {p.RegistryCpuSeconds:F2} | {Bytes(p.PeakRssBytes)} | {N(p.MetadataRpcs)} | {p.ConvergenceP50Ms:F1} | {p.ConvergenceP99Ms:F1} | {p.UnconvergedConsumers} |");
+                    $"| {name} | {model.Model} | {p.DurationSeconds:F1} | {Bytes(p.StoredBytes)} | {N(p.WriteRpcs)} | {N(p.Renewals)} | {N(p.WatchMessages)} | {Bytes(p.WatchBytes)} | {p.RegistryCpuSeconds:F2} | {Bytes(p.PeakRssBytes)} | {N(p.MetadataRpcs)} | {p.ConvergenceP50Ms:F1} | {p.ConvergenceP99Ms:F1} | {p.UnconvergedConsumers} |");
             }
         }
 
-        foreach (var model in new[] { run.Full, run.Introspection })
+        foreach (var model in run.Models())
         {
-            foreach (var warning in model?.Warnings ?? [])
+            foreach (var warning in model.Warnings)
             {
-                sb.AppendLine(CultureInfo.InvariantCulture, $"\n> warning ({model!.Model}): {warning}");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"\n> warning ({model.Model}): {warning}");
             }
         }
 
@@ -159,8 +188,12 @@ internal sealed class LoadReport
         return result;
     }
 
-    private static string Pct(LoadRunResult run, string key) =>
-        key.Length > 0 && run.Ratios.TryGetValue(key, out var r) ? (r * 100).ToString(r < 0.01 ? "F3" : "F1", CultureInfo.InvariantCulture) + " %" : "";
+    private static string Pct(LoadRunResult run, string key) => Pct(run.Ratios, key);
+
+    private static string EtcdPct(LoadRunResult run, string key) => Pct(run.EtcdRatios, key);
+
+    private static string Pct(Dictionary<string, double> ratios, string key) =>
+        key.Length > 0 && ratios.TryGetValue(key, out var r) ? (r * 100).ToString(r < 0.01 ? "F3" : "F1", CultureInfo.InvariantCulture) + " %" : "";
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

@@ -1,6 +1,6 @@
 namespace Introspection.Bench.Load;
 
-/// <summary>One model run on a fresh registry process.</summary>
+/// <summary>One model run on a fresh registry (or etcd) process.</summary>
 internal sealed class ModelResult
 {
     public string Model { get; set; } = "";
@@ -31,6 +31,9 @@ internal sealed class ModelResult
     public Dictionary<string, string> RegistryEnvironment { get; set; } = [];
 
     public string RegistryLog { get; set; } = "";
+
+    /// <summary>The server's own version line when it is not our registry (full-etcd: "etcd Version: 3.4.x").</summary>
+    public string? ServerVersion { get; set; }
 
     public List<string> Warnings { get; set; } = [];
 }

@@ -3,14 +3,14 @@ using ScottPlot;
 namespace Introspection.Bench.Load;
 
 /// <summary>
-/// The PNG of a sweep: registry stored bytes, watch bytes pushed and registry CPU seconds of both
-/// models against the instance count, both axes logarithmic (the two models differ by orders of magnitude).
+/// The PNG of a sweep: registry (or etcd) stored bytes, watch bytes pushed and server CPU seconds of
+/// every model that ran against the instance count, both axes logarithmic (the two models differ by orders of magnitude).
 /// </summary>
 internal static class SweepPlot
 {
     public static void Write(IReadOnlyList<LoadRunResult> runs, string path)
     {
-        var points = runs.Where(r => r.Full is not null || r.Introspection is not null).OrderBy(r => r.Instances).ToList();
+        var points = runs.Where(r => r.Models().Any()).OrderBy(r => r.Instances).ToList();
         var panels = new (string Title, string Unit, Func<PhaseResult, double> Value)[]
         {
             ("Registry stored bytes (peak)", "KiB", p => p.StoredBytes / 1024.0),
@@ -26,6 +26,7 @@ internal static class SweepPlot
             var plot = multiplot.GetPlot(k);
             var (title, unit, value) = panels[k];
             AddSeries(plot, points, r => r.Full, value, "full model", Colors.FireBrick);
+            AddSeries(plot, points, r => r.FullEtcd, value, "full model on etcd 3.4", Colors.DarkOrange);
             AddSeries(plot, points, r => r.Introspection, value, "introspection", Colors.SteelBlue);
             plot.Axes.Left.TickGenerator = LogTicks();
             plot.Axes.Bottom.TickGenerator = LogTicks();

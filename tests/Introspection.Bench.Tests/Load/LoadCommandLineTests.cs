@@ -67,6 +67,14 @@ public sealed class LoadCommandLineTests
     }
 
     [Fact]
+    public void Bind_FullEtcdModel_IsNamedWithItsHyphen()
+    {
+        var options = Bind("--models", "full,Full-Etcd,introspection");
+
+        Assert.Equal([ModelKind.Full, ModelKind.FullEtcd, ModelKind.Introspection], options.Models);
+    }
+
+    [Fact]
     public void Bind_EqualsSyntaxAndModelCase_AreAccepted()
     {
         var options = Bind("--apps=4", "--apps-per-consumer=2", "--models=Full,full", "--registry-dll", "/tmp/Introspection.Registry.dll");
