@@ -13,7 +13,7 @@ namespace Introspection.Bench.Etcd;
 /// keys plus values etcd holds under <c>/dubbo/</c> at the end of a phase (etcd's own per-key
 /// bookkeeping, revisions and lease, is not counted, as the registry's record framing is).
 /// </summary>
-internal sealed class EtcdPhaseMeter
+internal sealed class EtcdPhaseMeter : IPhaseMeter
 {
     // Pages of keys, so one listing never approaches etcd's or gRPC's message limits.
     private const int RangePage = 2000;
@@ -22,7 +22,7 @@ internal sealed class EtcdPhaseMeter
     private readonly LoadCounters _counters;
     private readonly EtcdPhaseScript _script;
     private readonly KV.KVClient _kv;
-    private readonly List<double> _allLatencies = [];
+    private readonly ConvergenceRecorder _convergence = new();
     private readonly Stopwatch _clock = new();
     private LoadCountersSnapshot _startCounters;
     private double _startCpu;
@@ -71,7 +71,7 @@ internal sealed class EtcdPhaseMeter
             SettleMs = Math.Round(settleMs, 1),
             UnconvergedConsumers = unconverged,
         };
-        FillConvergence(phase, CollectLatencies());
+        _convergence.FillPhase(phase, _script.Expected, _script.Consumers.Select(c => c.TakeReceipts()));
         return phase;
     }
 
@@ -108,56 +108,8 @@ internal sealed class EtcdPhaseMeter
     /// <summary>The run's total: flows summed, levels at their largest, <paramref name="vmHwm"/> as the run's peak RSS.</summary>
     public PhaseResult Total(IReadOnlyList<PhaseResult> phases, long vmHwm)
     {
-        var total = new PhaseResult
-        {
-            Name = "total",
-            DurationSeconds = Math.Round(phases.Sum(p => p.DurationSeconds), 2),
-            StoredBytes = phases.Max(p => p.StoredBytes),
-            StoredRecords = phases.Max(p => p.StoredRecords),
-            WriteRpcs = phases.Sum(p => p.WriteRpcs),
-            ReRegistrations = phases.Sum(p => p.ReRegistrations),
-            Renewals = phases.Sum(p => p.Renewals),
-            RenewalsNotFound = phases.Sum(p => p.RenewalsNotFound),
-            RenewalErrors = phases.Sum(p => p.RenewalErrors),
-            WatchMessages = phases.Sum(p => p.WatchMessages),
-            WatchBytes = phases.Sum(p => p.WatchBytes),
-            WatchErrors = phases.Sum(p => p.WatchErrors),
-            RegistryCpuSeconds = Math.Round(phases.Sum(p => p.RegistryCpuSeconds), 2),
-            LoadGeneratorCpuSeconds = Math.Round(phases.Sum(p => p.LoadGeneratorCpuSeconds), 2),
-            PeakRssBytes = vmHwm,
-            SettleMs = phases.Max(p => p.SettleMs),
-            UnconvergedConsumers = phases.Max(p => p.UnconvergedConsumers),
-        };
-        _allLatencies.Sort();
-        FillConvergence(total, _allLatencies);
+        var total = PhaseTotals.Sum(phases, vmHwm);
+        _convergence.FillTotal(total);
         return total;
-    }
-
-    private static void FillConvergence(PhaseResult phase, List<double> sorted)
-    {
-        phase.ConvergenceSamples = sorted.Count;
-        phase.ConvergenceP50Ms = sorted.Count == 0 ? 0 : Math.Round(Stats.Percentile(sorted, 50), 2);
-        phase.ConvergenceP99Ms = sorted.Count == 0 ? 0 : Math.Round(Stats.Percentile(sorted, 99), 2);
-        phase.ConvergenceMaxMs = sorted.Count == 0 ? 0 : Math.Round(sorted[^1], 2);
-    }
-
-    private List<double> CollectLatencies()
-    {
-        var latencies = new List<double>();
-        foreach (var consumer in _script.Consumers)
-        {
-            foreach (var (revision, timestamp) in consumer.TakeReceipts())
-            {
-                if (_script.Expected.TryGetAck(revision, out var ack))
-                {
-                    // The push can beat the ack to the driver; such a change was visible at ack time: 0.
-                    latencies.Add(Math.Max(0, Stopwatch.GetElapsedTime(ack, timestamp).TotalMilliseconds));
-                }
-            }
-        }
-
-        latencies.Sort();
-        _allLatencies.AddRange(latencies);
-        return latencies;
     }
 }

@@ -54,9 +54,10 @@ internal sealed class EtcdScenarioRunner
             result.Consumers = script.Consumers.Count;
             result.WatchStreams = script.Consumers.Sum(c => c.WatcherCount);
             var meter = new EtcdPhaseMeter(etcd, counters, script, clients[0].Kv);
+            var driver = new PhaseDriver(Tag, "etcd", Path.Combine(_outDirectory, "logs"), _options.ConvergeTimeoutSeconds, _progress);
             foreach (var phase in script.Phases)
             {
-                result.Phases.Add(await RunPhaseAsync(phase, script, meter, etcd, warnings, ct).ConfigureAwait(false));
+                result.Phases.Add(await driver.RunAsync(phase, meter, script.WaitConvergedAsync, () => etcd.HasExited, warnings, ct).ConfigureAwait(false));
             }
 
             result.Processes = script.Processes.Count;
@@ -81,40 +82,6 @@ internal sealed class EtcdScenarioRunner
         }
 
         result.Warnings = warnings;
-        return result;
-    }
-
-    private async Task<PhaseResult> RunPhaseAsync(
-        ScenarioPhase phase, EtcdPhaseScript script, EtcdPhaseMeter meter, EtcdProcess etcd, List<string> warnings, CancellationToken ct)
-    {
-        meter.Begin();
-        _progress.WriteLine($"{Tag} phase {phase.Name} ...");
-        using var ticker = new Ticker(
-            TimeSpan.FromSeconds(5),
-            () =>
-            {
-                var d = meter.CountersSinceBegin;
-                _progress.WriteLine($"{Tag}   {phase.Name} {meter.Elapsed.TotalSeconds:F0} s: writes {d.WriteRpcs}, renewals {d.Renewals}, watch msgs {d.WatchMessages}");
-            },
-            ct);
-
-        await phase.RunAsync(ct).ConfigureAwait(false);
-        if (etcd.HasExited)
-        {
-            throw new InvalidOperationException($"etcd exited during phase {phase.Name}; see {Path.Combine(_outDirectory, "logs")}");
-        }
-
-        var (unconverged, settleMs) = await script.WaitConvergedAsync(ct).ConfigureAwait(false);
-        var result = meter.End(phase.Name, unconverged, settleMs);
-        if (unconverged > 0)
-        {
-            warnings.Add($"phase {phase.Name}: {unconverged} consumer(s) had not converged after {_options.ConvergeTimeoutSeconds} s");
-        }
-
-        (result.StoredBytes, result.StoredRecords) = await meter.MeasureStoredAsync(ct).ConfigureAwait(false);
-        _progress.WriteLine($"{Tag} phase {phase.Name} done in {result.DurationSeconds:F1} s: writes {result.WriteRpcs}, renewals {result.Renewals}, " +
-            $"watch {result.WatchMessages} msgs / {result.WatchBytes / 1024.0:F0} KiB, etcd CPU {result.RegistryCpuSeconds:F2} s, " +
-            $"stored {result.StoredBytes / 1024.0:F0} KiB, convergence p99 {result.ConvergenceP99Ms:F1} ms");
         return result;
     }
 }

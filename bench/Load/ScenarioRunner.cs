@@ -79,9 +79,10 @@ internal sealed class ScenarioRunner
 
             result.WarmUpCpuSeconds = Math.Round(registry.Read().CpuSeconds - result.StartupCpuSeconds, 2);
             var meter = new PhaseMeter(registry, counters, metadata, script, clients[0], _options);
+            var driver = new PhaseDriver(Tag, "registry", Path.Combine(_outDirectory, "logs"), _options.ConvergeTimeoutSeconds, _progress);
             foreach (var phase in script.Phases)
             {
-                result.Phases.Add(await RunPhaseAsync(phase, script, meter, registry, warnings, ct).ConfigureAwait(false));
+                result.Phases.Add(await driver.RunAsync(phase, meter, script.WaitConvergedAsync, () => registry.HasExited, warnings, ct).ConfigureAwait(false));
             }
 
             result.Processes = script.Processes.Count;
@@ -106,40 +107,6 @@ internal sealed class ScenarioRunner
         }
 
         result.Warnings = warnings;
-        return result;
-    }
-
-    private async Task<PhaseResult> RunPhaseAsync(
-        ScenarioPhase phase, PhaseScript script, PhaseMeter meter, RegistryProcess registry, List<string> warnings, CancellationToken ct)
-    {
-        meter.Begin();
-        _progress.WriteLine($"{Tag} phase {phase.Name} ...");
-        using var ticker = new Ticker(
-            TimeSpan.FromSeconds(5),
-            () =>
-            {
-                var d = meter.CountersSinceBegin;
-                _progress.WriteLine($"{Tag}   {phase.Name} {meter.Elapsed.TotalSeconds:F0} s: writes {d.WriteRpcs}, renewals {d.Renewals}, watch msgs {d.WatchMessages}");
-            },
-            ct);
-
-        await phase.RunAsync(ct).ConfigureAwait(false);
-        if (registry.HasExited)
-        {
-            throw new InvalidOperationException($"the registry process exited during phase {phase.Name}; see {Path.Combine(_outDirectory, "logs")}");
-        }
-
-        var (unconverged, settleMs) = await script.WaitConvergedAsync(ct).ConfigureAwait(false);
-        var result = meter.End(phase.Name, unconverged, settleMs);
-        if (unconverged > 0)
-        {
-            warnings.Add($"phase {phase.Name}: {unconverged} consumer(s) had not converged after {_options.ConvergeTimeoutSeconds} s");
-        }
-
-        (result.StoredBytes, result.StoredRecords) = await meter.MeasureStoredAsync(ct).ConfigureAwait(false);
-        _progress.WriteLine($"{Tag} phase {phase.Name} done in {result.DurationSeconds:F1} s: writes {result.WriteRpcs}, renewals {result.Renewals}, " +
-            $"watch {result.WatchMessages} msgs / {result.WatchBytes / 1024.0:F0} KiB, registry CPU {result.RegistryCpuSeconds:F2} s, " +
-            $"stored {result.StoredBytes / 1024.0:F0} KiB, convergence p99 {result.ConvergenceP99Ms:F1} ms");
         return result;
     }
 }
