@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Introspection.Client.Tests.Security;
@@ -33,17 +34,22 @@ public sealed class RefreshingTokenSourceTests
     {
         var time = new FakeTimeProvider();
         var inner = new ScriptedTokenSource(new IntrospectionToken("t1", time.GetUtcNow() + s_lifetime));
-        using var source = new RefreshingTokenSource(inner, time, retryInterval: TimeSpan.FromSeconds(30));
+        var logger = new FakeLogger();
+        using var source = new RefreshingTokenSource(inner, time, logger, retryInterval: TimeSpan.FromSeconds(30));
         Assert.Equal("t1", (await GetAsync(source)).Value);
 
+        // The failure is logged after the retry is scheduled: waiting for the log (not for the call) keeps the
+        // next Advance from racing the timer's re-arming, which would push the retry 30 s past the advanced clock.
         inner.Failure = new InvalidOperationException("identity provider down");
         time.Advance(s_lifetime * 0.8);
-        await Poll.UntilAsync(() => inner.Calls >= 2, "a renewal is attempted");
+        await Poll.UntilAsync(() => RenewalFailures(logger) >= 1, "a renewal is attempted and fails");
+        Assert.Equal(2, inner.Calls);
         Assert.Equal("t1", (await GetAsync(source)).Value);
 
         // Retried every 30 s while the old token lasts.
         time.Advance(TimeSpan.FromSeconds(30));
-        await Poll.UntilAsync(() => inner.Calls >= 3, "the renewal is retried");
+        await Poll.UntilAsync(() => RenewalFailures(logger) >= 2, "the renewal is retried");
+        Assert.Equal(3, inner.Calls);
         Assert.Equal("t1", (await GetAsync(source)).Value);
 
         // Expired, and the source still fails: a call now waits for a renewal and fails with its error.
@@ -78,6 +84,9 @@ public sealed class RefreshingTokenSourceTests
         Assert.DoesNotContain("s3cr3t", token.ToString(), StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => new IntrospectionToken("a\r\nx-injected: 1"));
     }
+
+    private static int RenewalFailures(FakeLogger logger) =>
+        logger.Collector.GetSnapshot().Count(r => r.Id.Name == "TokenRenewalFailed");
 
     private static Task<IntrospectionToken> GetAsync(RefreshingTokenSource source) =>
         source.GetTokenAsync(CancellationToken.None).AsTask().WaitAsync(TestTimeouts.Call);
