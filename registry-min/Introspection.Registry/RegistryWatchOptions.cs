@@ -4,8 +4,11 @@ namespace Introspection.Registry;
 public sealed class RegistryWatchOptions
 {
     /// <summary>
-    /// Changes that arrive within this window after the first one go out in one DELTA message.
-    /// Zero sends each batch at once. Default 20 ms (at most 50 ms is sensible: it adds latency).
+    /// The least time between two messages of one Watch stream. The first change after a quiet period
+    /// (no message for this long) goes out at once; changes that arrive within the window after a
+    /// message wait for its end and go out together in one DELTA, so a burst costs one message per
+    /// window per watcher while sparse changes add no latency. Zero sends each batch at once.
+    /// Default 20 ms (at most 50 ms is sensible: it is the added latency inside a burst).
     /// </summary>
     public TimeSpan CoalescingWindow { get; set; } = TimeSpan.FromMilliseconds(20);
 

@@ -9,40 +9,59 @@ namespace Introspection.Registry.Services;
 
 internal sealed partial class RegistryService
 {
+    /// <summary>
+    /// Most renewals taken off one stream for one store call. Bounded so one provider's backlog cannot
+    /// hold a store call (a Redis script) for long, and large enough that a process renewing all its
+    /// leases at once is one call.
+    /// </summary>
+    internal const int MaxKeepAliveBurst = 256;
+
+    private static readonly WriteOptions s_bufferHint = new(WriteFlags.BufferHint);
+
     public override async Task KeepAlive(IAsyncStreamReader<KeepAliveRequest> requestStream, IServerStreamWriter<KeepAliveResponse> responseStream, ServerCallContext context)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, _lifetime.ApplicationStopping);
         var cancellationToken = cts.Token;
         // Authenticated once by RegistryAuthorizer at the stream's start; the identity holds for the stream's life.
         var caller = RegistryCaller.From(context);
+        var burst = new KeepAliveBurst(MaxKeepAliveBurst);
+        Task<bool>? pendingRead = null;
         try
         {
             // Answered strictly in order, one response per request: the caller matches them up
             // by position as well as by lease id. Errors are per response; the stream stays open.
-            while (true)
+            // Every request the stream has already received (a read that completes at once) joins
+            // one burst: one store call renews them all and their responses go out in one flush.
+            var ended = false;
+            while (!ended)
             {
-                KeepAliveResponse response;
-                try
+                var read = pendingRead ?? requestStream.MoveNext(cancellationToken);
+                pendingRead = null;
+                if (!await ReadIntoAsync(burst, read, requestStream, context).ConfigureAwait(false))
                 {
-                    if (!await requestStream.MoveNext(cancellationToken).ConfigureAwait(false))
+                    break;
+                }
+
+                while (!burst.IsFull)
+                {
+                    read = requestStream.MoveNext(cancellationToken);
+                    if (!read.IsCompleted)
                     {
+                        // Nothing more buffered: answer what we have while the next request is on its way.
+                        pendingRead = read;
                         break;
                     }
 
-                    response = await RenewAsync(requestStream.Current, caller, cancellationToken).ConfigureAwait(false);
-                }
-                catch (MalformedMessageException ex) when (ex.StatusCode == StatusCode.InvalidArgument)
-                {
-                    // A protobuf parse failure inside an intact frame: grpc-dotnet consumed the frame,
-                    // so the next one can still be read. Ending the stream would leave every other
-                    // lease renewed on it unrenewed until the provider reconnects. Broken framing
-                    // (other codes) leaves no next frame to find and ends the call.
-                    WireFailureScope.Current?.Clear();
-                    _wireErrors.Report(context.Method, ex);
-                    response = Fail(new KeepAliveResponse(), StatusCode.InvalidArgument, ex.Status.Detail);
+                    if (!await ReadIntoAsync(burst, read, requestStream, context).ConfigureAwait(false))
+                    {
+                        ended = true;
+                        break;
+                    }
                 }
 
-                await responseStream.WriteAsync(response, cancellationToken).ConfigureAwait(false);
+                await RenewBurstAsync(burst, caller, cancellationToken).ConfigureAwait(false);
+                await WriteBurstAsync(burst, responseStream, cancellationToken).ConfigureAwait(false);
+                burst.Clear();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -56,11 +75,103 @@ internal sealed partial class RegistryService
             Log.KeepAliveClientGone(_logger, context.Peer, ex.Message);
             return;
         }
+        finally
+        {
+            // A read still outstanding when the call ends fails with the call: observe it so its
+            // exception is not reported as unobserved.
+            pendingRead?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
 
         ThrowIfStopping(context);
     }
 
-    private async Task<KeepAliveResponse> RenewAsync(KeepAliveRequest request, RegistryCaller? caller, CancellationToken cancellationToken)
+    /// <summary>Adds the request <paramref name="read"/> produced to the burst; false at the end of the stream.</summary>
+    private async ValueTask<bool> ReadIntoAsync(KeepAliveBurst burst, Task<bool> read, IAsyncStreamReader<KeepAliveRequest> requestStream, ServerCallContext context)
+    {
+        try
+        {
+            if (!await read.ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            burst.Add(requestStream.Current);
+        }
+        catch (MalformedMessageException ex) when (ex.StatusCode == StatusCode.InvalidArgument)
+        {
+            // A protobuf parse failure inside an intact frame: grpc-dotnet consumed the frame,
+            // so the next one can still be read. Ending the stream would leave every other
+            // lease renewed on it unrenewed until the provider reconnects. Broken framing
+            // (other codes) leaves no next frame to find and ends the call.
+            WireFailureScope.Current?.Clear();
+            _wireErrors.Report(context.Method, ex);
+            burst.AddAnswered(Fail(new KeepAliveResponse(), StatusCode.InvalidArgument, ex.Status.Detail));
+        }
+
+        return true;
+    }
+
+    /// <summary>Validates every request of the burst, then renews the valid ones in one store call.</summary>
+    private async Task RenewBurstAsync(KeepAliveBurst burst, RegistryCaller? caller, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < burst.Count; i++)
+        {
+            if (burst.Request(i) is { } request && Check(request, caller) is { } refused)
+            {
+                burst.Answer(i, refused);
+            }
+        }
+
+        var renewals = burst.CollectRenewals(request =>
+        {
+            var ns = RequestValidator.Namespace(request.Namespace);
+            return new LeaseRenewal(ns, request.LeaseId, Ownership(caller, ns));
+        });
+        if (renewals.Count == 0)
+        {
+            return;
+        }
+
+        IReadOnlyList<RenewResult> results;
+        try
+        {
+            results = await _store.RenewBatchAsync(renewals, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RegistryStoreUnavailableException ex)
+        {
+            _renewalOutage.Failed(ex);
+            burst.AnswerAllPending(request => Fail(new KeepAliveResponse { LeaseId = request.LeaseId }, StatusCode.Unavailable, "The registry store is unavailable: retry."));
+            return;
+        }
+
+        var anyFound = false;
+        burst.AnswerPending((position, request) =>
+        {
+            var renewal = renewals[position];
+            var result = results[position];
+            _metrics.Renewed(result.Found);
+            var response = new KeepAliveResponse { LeaseId = request.LeaseId };
+            if (!result.Found)
+            {
+                Log.RenewalNotFound(_logger, renewal.Namespace, request.LeaseId);
+                return Fail(response, StatusCode.NotFound, $"Lease {request.LeaseId} is unknown or expired in namespace '{renewal.Namespace}': register again.");
+            }
+
+            anyFound = true;
+            // The instance's own keep-alive works (again): probe extensions start over.
+            _extensions.Reset(request.LeaseId);
+            response.TtlMs = (long)result.Remaining.TotalMilliseconds;
+            return response;
+        });
+
+        if (anyFound)
+        {
+            _renewalOutage.Succeeded();
+        }
+    }
+
+    /// <summary>The refusal a request gets before any store call (bad namespace, bad id, missing grant); null when it may renew.</summary>
+    private KeepAliveResponse? Check(KeepAliveRequest request, RegistryCaller? caller)
     {
         var response = new KeepAliveResponse { LeaseId = request.LeaseId };
         string ns;
@@ -84,28 +195,20 @@ internal sealed partial class RegistryService
             return Fail(response, StatusCode.PermissionDenied, $"Principal '{caller.Name}' lacks grant '{RegistryCaller.Missing(GrantLevel.Write, ns, null)}' (any write grant of the namespace) to renew leases.");
         }
 
-        try
-        {
-            // Another principal's lease answers NOT_FOUND below, exactly like an unknown one (checked in the store).
-            var result = await _store.RenewOwnedAsync(ns, request.LeaseId, Ownership(caller, ns), cancellationToken).ConfigureAwait(false);
-            _metrics.Renewed(result.Found);
-            if (!result.Found)
-            {
-                Log.RenewalNotFound(_logger, ns, request.LeaseId);
-                return Fail(response, StatusCode.NotFound, $"Lease {request.LeaseId} is unknown or expired in namespace '{ns}': register again.");
-            }
+        return null;
+    }
 
-            _renewalOutage.Succeeded();
-            // The instance's own keep-alive works (again): probe extensions start over.
-            _extensions.Reset(request.LeaseId);
-            response.TtlMs = (long)result.Remaining.TotalMilliseconds;
-            return response;
-        }
-        catch (RegistryStoreUnavailableException ex)
+    /// <summary>Every response of the burst in order; all but the last buffered, so the burst is one flush.</summary>
+    private static async Task WriteBurstAsync(KeepAliveBurst burst, IServerStreamWriter<KeepAliveResponse> responseStream, CancellationToken cancellationToken)
+    {
+        var flushOptions = responseStream.WriteOptions;
+        for (var i = 0; i < burst.Count; i++)
         {
-            _renewalOutage.Failed(ex);
-            return Fail(response, StatusCode.Unavailable, "The registry store is unavailable: retry.");
+            responseStream.WriteOptions = i < burst.Count - 1 ? s_bufferHint : flushOptions;
+            await responseStream.WriteAsync(burst.Response(i), cancellationToken).ConfigureAwait(false);
         }
+
+        responseStream.WriteOptions = flushOptions;
     }
 
     private static KeepAliveResponse Fail(KeepAliveResponse response, StatusCode code, string message)

@@ -48,13 +48,22 @@ internal sealed partial class WatchSession
                 ? await SendSnapshotAsync(filter, reset: false, writer, cancellationToken).ConfigureAwait(false)
                 : await CatchUpAsync(filter, sinceRevision, dispatched, writer, cancellationToken).ConfigureAwait(false);
 
+            var lastWrite = _timeProvider.GetTimestamp();
             while (true)
             {
                 await watcher.WaitAsync(cancellationToken).ConfigureAwait(false);
-                if (_options.CoalescingWindow > TimeSpan.Zero)
+                var window = _options.CoalescingWindow;
+                if (window > TimeSpan.Zero)
                 {
-                    // Let a burst (a deployment rolling many instances) gather into one message.
-                    await Task.Delay(_options.CoalescingWindow, _timeProvider, cancellationToken).ConfigureAwait(false);
+                    // Leading edge: the window runs from the last message written, not from the change.
+                    // A change after a quiet period goes out at once (sparse changes pay no latency);
+                    // changes that follow a write within the window wait for its end, so a burst (a
+                    // deployment rolling many instances) still gathers into one message per window.
+                    var quiet = _timeProvider.GetElapsedTime(lastWrite);
+                    if (quiet < window)
+                    {
+                        await Task.Delay(window - quiet, _timeProvider, cancellationToken).ConfigureAwait(false);
+                    }
                 }
 
                 var events = watcher.Drain(out var reset);
@@ -62,6 +71,7 @@ internal sealed partial class WatchSession
                 {
                     Log.WatchReset(_logger, filter.Namespace, sent);
                     sent = await SendSnapshotAsync(filter, reset: true, writer, cancellationToken).ConfigureAwait(false);
+                    lastWrite = _timeProvider.GetTimestamp();
                     continue;
                 }
 
@@ -73,6 +83,7 @@ internal sealed partial class WatchSession
                 }
 
                 sent = await SendDeltaAsync(events, index, events.Count - index, sent, writer, cancellationToken).ConfigureAwait(false);
+                lastWrite = _timeProvider.GetTimestamp();
                 if (watcher.OldestDrained != 0)
                 {
                     _metrics.Delivered(_timeProvider.GetElapsedTime(watcher.OldestDrained));

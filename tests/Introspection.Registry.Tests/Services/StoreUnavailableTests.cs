@@ -78,7 +78,8 @@ public sealed class StoreUnavailableTests
         var outageLog = new FakeLogger<RenewalOutageLog>();
         var serviceLog = new FakeLogger<RegistryService>();
         var service = NewService(store, new RenewalOutageLog(outageLog), serviceLog);
-        var requests = new QueueStreamReader<KeepAliveRequest>([.. Enumerable.Range(1, 13).Select(i => new KeepAliveRequest { LeaseId = i })]);
+        // One request per read, as a provider renewing one lease at a time sends them: each is its own store call.
+        var requests = new QueueStreamReader<KeepAliveRequest>([.. Enumerable.Range(1, 13).Select(i => new KeepAliveRequest { LeaseId = i })]) { OneAtATime = true };
         var responses = new RecordingStreamWriter<KeepAliveResponse>();
 
         await service.KeepAlive(requests, new ServerStreamWriterAdapter<KeepAliveResponse>(responses), new TestServerCallContext("/KeepAlive")).WaitAsync(TestTimeouts.Long);
@@ -136,30 +137,21 @@ public sealed class StoreUnavailableTests
         }
     }
 
-    private sealed class QueueStreamReader<T>(params T[] items) : IAsyncStreamReader<T>
-    {
-        private readonly Queue<T> _items = new(items);
-
-        public T Current { get; private set; } = default!;
-
-        public Task<bool> MoveNext(CancellationToken cancellationToken)
-        {
-            if (_items.Count == 0)
-            {
-                return Task.FromResult(false);
-            }
-
-            Current = _items.Dequeue();
-            return Task.FromResult(true);
-        }
-    }
-
     internal sealed class ServerStreamWriterAdapter<T>(RecordingStreamWriter<T> inner) : IServerStreamWriter<T>
     {
+        private readonly List<WriteFlags> _flags = [];
+
         public WriteOptions? WriteOptions { get; set; }
 
-        public Task WriteAsync(T message) => inner.WriteAsync(message);
+        /// <summary>The <see cref="WriteOptions"/> flags each write was made with, in order.</summary>
+        public IReadOnlyList<WriteFlags> Flags => _flags;
 
-        public Task WriteAsync(T message, CancellationToken cancellationToken) => inner.WriteAsync(message, cancellationToken);
+        public Task WriteAsync(T message) => WriteAsync(message, CancellationToken.None);
+
+        public Task WriteAsync(T message, CancellationToken cancellationToken)
+        {
+            _flags.Add(WriteOptions?.Flags ?? default);
+            return inner.WriteAsync(message, cancellationToken);
+        }
     }
 }

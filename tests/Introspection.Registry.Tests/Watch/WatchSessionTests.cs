@@ -118,6 +118,34 @@ public sealed class WatchSessionTests
     }
 
     [Fact]
+    public async Task RunAsync_ChangeAfterQuietPeriod_SentAtOnceThenBurstWaitsOutTheWindow()
+    {
+        await using var harness = new WatchHarness(o => o.Watch.CoalescingWindow = TimeSpan.FromMilliseconds(50));
+        await harness.StartAsync();
+        var writer = harness.Watch();
+        await WatchHarness.WaitForMessagesAsync(writer, 1);
+
+        // Quiet for a whole window since the snapshot: the next change goes out without the clock moving.
+        harness.Time.Advance(TimeSpan.FromMilliseconds(50));
+        var first = await harness.RegisterAsync("orders", "a");
+        await WatchHarness.WaitForMessagesAsync(writer, 2);
+        Assert.Equal([first.Revision], writer.Messages[1].Events.Select(e => e.Revision));
+
+        // A burst right behind it: it waits out the window that began with the message just written.
+        var timers = harness.Time.TimersCreated;
+        await harness.RegisterAsync("orders", "b");
+        var last = await harness.RegisterAsync("billing", "c");
+        await Poll.UntilAsync(() => harness.Hub.DispatchedRevision >= last.Revision, because: "the hub dispatched every change");
+        await Poll.UntilAsync(() => harness.Time.TimersCreated > timers, because: "the session waits for the window's end");
+        Assert.Equal(2, writer.Messages.Count);
+
+        harness.Time.Advance(TimeSpan.FromMilliseconds(50));
+        await WatchHarness.WaitForMessagesAsync(writer, 3);
+        Assert.Equal(["b", "c"], writer.Messages[2].Events.Select(e => e.Instance.InstanceId));
+        Assert.Equal(last.Revision, writer.Messages[2].Revision);
+    }
+
+    [Fact]
     public async Task RunAsync_StuckWatcher_OthersAndRegistryUnaffectedThenReset()
     {
         await using var harness = new WatchHarness(o =>
