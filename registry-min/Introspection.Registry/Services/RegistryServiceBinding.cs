@@ -4,7 +4,8 @@ using Introspection.Wire;
 namespace Introspection.Registry.Services;
 
 /// <summary>
-/// Binds <see cref="RegistryService"/> through <see cref="MalformedMessageBinder"/>. grpc-dotnet looks for
+/// Binds <see cref="RegistryService"/> through <see cref="MalformedMessageBinder"/> (request parse failures) and
+/// <see cref="PreSerializedWatchBinder"/> (shared Watch payloads). grpc-dotnet looks for
 /// <c>[BindServiceMethod]</c> on the service type before its generated base, so the attribute on
 /// <see cref="RegistryService"/> routes the binding here and grpc-dotnet's default binder is not used.
 /// </summary>
@@ -16,5 +17,5 @@ internal static class RegistryServiceBinding
     // The generated base as the parameter type: grpc-dotnet binds the handlers that override its
     // methods; the attribute's lookup with the derived type still finds this overload.
     public static void BindService(ServiceBinderBase serviceBinder, Protocol.Registry.V1.Registry.RegistryBase serviceImpl) =>
-        Protocol.Registry.V1.Registry.BindService(new MalformedMessageBinder(serviceBinder), serviceImpl);
+        Protocol.Registry.V1.Registry.BindService(new MalformedMessageBinder(new PreSerializedWatchBinder(serviceBinder)), serviceImpl);
 }

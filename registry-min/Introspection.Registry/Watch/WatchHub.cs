@@ -21,6 +21,7 @@ internal sealed partial class WatchHub : BackgroundService
     private readonly Lock _lock = new();
     private readonly HashSet<Watcher> _watchers = [];
     private readonly Dictionary<string, int> _perNamespace = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, WatchGroup> _groups = new(StringComparer.Ordinal);
     private readonly int _maxPerNamespace;
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _dispatched;
@@ -45,6 +46,18 @@ internal sealed partial class WatchHub : BackgroundService
             lock (_lock)
             {
                 return _dispatched;
+            }
+        }
+    }
+
+    /// <summary>Distinct filters among the watchers (each shares its DELTA messages).</summary>
+    public int GroupCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _groups.Count;
             }
         }
     }
@@ -81,7 +94,7 @@ internal sealed partial class WatchHub : BackgroundService
         }
 
         ArgumentNullException.ThrowIfNull(filter);
-        var watcher = new Watcher(filter, _options.QueueCapacity);
+        var key = WatchGroupKey.For(filter);
         lock (_lock)
         {
             // Node-local, like the watchers themselves: each stream costs this node a queue and a
@@ -93,6 +106,14 @@ internal sealed partial class WatchHub : BackgroundService
             }
 
             _perNamespace[filter.Namespace] = count + 1;
+            if (!_groups.TryGetValue(key, out var group))
+            {
+                group = new WatchGroup(key);
+                _groups.Add(key, group);
+            }
+
+            group.Members++;
+            var watcher = new Watcher(filter, _options.QueueCapacity, group);
             _watchers.Add(watcher);
             return (watcher, _dispatched);
         }
@@ -113,6 +134,11 @@ internal sealed partial class WatchHub : BackgroundService
                 else
                 {
                     _perNamespace[ns]--;
+                }
+
+                if (--watcher.Group.Members == 0)
+                {
+                    _groups.Remove(watcher.Group.Key);
                 }
             }
         }

@@ -82,7 +82,10 @@ internal sealed partial class WatchSession
                     continue;
                 }
 
-                sent = await SendDeltaAsync(events, index, events.Count - index, sent, writer, cancellationToken).ConfigureAwait(false);
+                // Watchers of an equal filter that drained the same range share one message, encoded once.
+                var delta = watcher.Group.Delta(events, index, events.Count - index, sent);
+                await WriteAsync(delta, events.Count - index, writer, cancellationToken).ConfigureAwait(false);
+                sent = delta.Revision;
                 lastWrite = _timeProvider.GetTimestamp();
                 if (watcher.OldestDrained != 0)
                 {
@@ -169,6 +172,6 @@ internal sealed partial class WatchSession
     private async Task WriteAsync(WatchResponse response, int events, IAsyncStreamWriter<WatchResponse> writer, CancellationToken cancellationToken)
     {
         await writer.WriteAsync(response, cancellationToken).ConfigureAwait(false);
-        _metrics.Pushed(events, response.CalculateSize());
+        _metrics.Pushed(events, PreSerializedWatchResponses.SizeOf(response));
     }
 }

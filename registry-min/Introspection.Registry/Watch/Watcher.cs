@@ -26,15 +26,19 @@ internal sealed class Watcher
     // TimeProvider timestamp of the oldest change queued since the last drain (0: none), for the delivery-lag metric.
     private long _oldestOffered;
 
-    public Watcher(WatchFilter filter, int capacity)
+    public Watcher(WatchFilter filter, int capacity, WatchGroup? group = null)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         Filter = filter;
         _capacity = capacity;
+        Group = group ?? new WatchGroup(WatchGroupKey.For(filter));
     }
 
     public WatchFilter Filter { get; }
+
+    /// <summary>The watchers with an equal filter, which share DELTA messages.</summary>
+    public WatchGroup Group { get; }
 
     /// <summary>How many times this watcher overflowed (for tests and logs).</summary>
     public int Overflows { get; private set; }
