@@ -69,7 +69,7 @@ public sealed class ReliabilityTests : IAsyncLifetime
                 try
                 {
                     var count = (await consumer.Client.ResolveAsync(target)).Count;
-                    if (count != 2)
+                    if (count is not (1 or 2))
                     {
                         lock (failures)
                         {
@@ -111,9 +111,16 @@ public sealed class ReliabilityTests : IAsyncLifetime
         stop.Cancel();
         await resolving.WaitAsync(TestTimeouts.Short);
 
+        // While the providers re-register one by one the registry truly lists p1 before p2, and the first change
+        // after a quiet period is pushed at once: one endpoint is a true view then. Never none, never an error.
         lock (published)
         {
-            Assert.All(published, r => Assert.Equal((StatusCode.OK, 2), (r.Status.StatusCode, r.Endpoints.Count)));
+            Assert.All(published, r =>
+            {
+                Assert.Equal(StatusCode.OK, r.Status.StatusCode);
+                Assert.InRange(r.Endpoints.Count, 1, 2);
+            });
+            Assert.Equal(2, published[^1].Endpoints.Count);
         }
 
         Assert.Empty(failures);
