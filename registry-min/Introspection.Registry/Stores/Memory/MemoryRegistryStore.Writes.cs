@@ -73,7 +73,9 @@ internal sealed partial class MemoryRegistryStore
             };
             app.Slots.Add(slot);
             _leases.Add(slot);
-            var record = instance with { Labels = slot.Labels, ModRevision = revision };
+            // The history holds this record for up to MaxEvents changes: built from the shared strings, not
+            // the request's, so it does not keep a second copy of app and revision alive per event.
+            var record = new InstanceRecord(app.Name, slot.InstanceId, instance.Host, instance.Port, slot.Revision.Value, slot.Labels, revision);
             Append(new ChangeEvent(revision, ChangeKind.Put, ns, record, null), now);
             return ValueTask.FromResult(new RegisterResult(leaseId, ttl, revision));
         }
