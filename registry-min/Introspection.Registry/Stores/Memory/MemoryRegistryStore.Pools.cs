@@ -9,6 +9,30 @@ namespace Introspection.Registry.Stores.Memory;
 /// </summary>
 internal sealed partial class MemoryRegistryStore
 {
+    /// <summary>Distinct revision strings held (for tests: the pool must not outlive the instances).</summary>
+    internal int SharedRevisionCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _revisions.Count;
+            }
+        }
+    }
+
+    /// <summary>Distinct non-empty label sets held (for tests: the pool must not outlive the instances).</summary>
+    internal int SharedLabelSetCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _labelSets.Count;
+            }
+        }
+    }
+
     // Caller holds the lock.
     private SharedRevision AcquireRevision(string revision)
     {
