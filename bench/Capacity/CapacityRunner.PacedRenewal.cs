@@ -31,6 +31,8 @@ internal sealed partial class CapacityRunner
         // When each lease's renewal was last acknowledged: the phase's start counts as one.
         var lastAck = new long[leases.Length];
         Array.Fill(lastAck, start);
+        // A lease counts as lapsed once, however many of its gaps were longer than the TTL.
+        var lapsed = new bool[leases.Length];
         var clock = Stopwatch.StartNew();
         var tasks = Enumerable.Range(0, streams).Select(s => Task.Run(async () =>
         {
@@ -49,8 +51,9 @@ internal sealed partial class CapacityRunner
                         Interlocked.Increment(ref ok);
                         var gap = now - lastAck[i];
                         streamMaxGap = Math.Max(streamMaxGap, gap);
-                        if (gap > ttlTicks)
+                        if (gap > ttlTicks && !lapsed[i])
                         {
+                            lapsed[i] = true;
                             Interlocked.Increment(ref lapses);
                         }
 
@@ -101,8 +104,9 @@ internal sealed partial class CapacityRunner
         // A lease whose last acknowledged renewal is older than the TTL at the end has lapsed too.
         for (var i = 0; i < leases.Length; i++)
         {
-            if (leases[i] != 0 && end - lastAck[i] > ttlTicks)
+            if (leases[i] != 0 && !lapsed[i] && end - lastAck[i] > ttlTicks)
             {
+                lapsed[i] = true;
                 lapses++;
             }
         }

@@ -75,7 +75,7 @@ internal sealed class StoreCapacityResult
     /// <summary>The longest time one lease went without an acknowledged renewal during the phase.</summary>
     public double PacedRenewMaxGapMs { get; set; }
 
-    /// <summary>Leases that went longer than the TTL without an acknowledged renewal (they would have lapsed).</summary>
+    /// <summary>Distinct leases that went longer than the TTL without an acknowledged renewal (they would have lapsed).</summary>
     public long PacedRenewLapses { get; set; }
 
     public double PacedRenewRegistryCpuMsPerRenewal { get; set; }
