@@ -8,6 +8,7 @@ public sealed class PackedHostTests
     [InlineData("127.0.0.1")]
     [InlineData("10.255.3.40")]
     [InlineData("0.0.0.0")]
+    [InlineData("1.20.100.9")]
     [InlineData("255.255.255.255")]
     public void From_CanonicalIpv4_PrintsBackTheSameLiteral(string host) =>
         Assert.Equal(host, PackedHost.From(host).ToString());
