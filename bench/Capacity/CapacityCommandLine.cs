@@ -23,9 +23,18 @@ internal sealed class CapacityCommandLine
             part => (KnownStores.Contains(part.ToLowerInvariant()), part.ToLowerInvariant()),
             _ => "--store takes memory, redis or memory,redis");
         Instances = BenchOption.Int("--instances", "live instances registered", defaults.Instances, 1, 10_000_000);
+        Sizes = BenchOption.CommaList(
+            "--sizes",
+            "live-instance counts at which RSS and managed heap are measured on the way to --instances (those above it are dropped)",
+            "N,N,...",
+            "only at --instances",
+            part => (int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0, n),
+            text => $"--sizes takes positive instance counts separated by commas, got '{text}'");
         Apps = BenchOption.Int("--apps", "apps they belong to", defaults.Apps, 1, 1_000_000);
         Concurrency = BenchOption.Int("--concurrency", "Register calls in flight", defaults.Concurrency, 1, 10_000);
         RenewSeconds = BenchOption.Int("--renew-seconds", "length of the renewal measurement", defaults.RenewSeconds, 1, 3600);
+        RenewTtlMs = BenchOption.Int(
+            "--renew-ttl-ms", "paced phase: renew every live instance once per TTL/3 for this TTL, counting lapses; 0: skip it", defaults.RenewTtlMs, 0, 3_600_000);
         KeepAliveStreams = BenchOption.Int("--keepalive-streams", "KeepAlive streams sharing the renewals", defaults.KeepAliveStreams, 1, 10_000);
         RenewWindow = BenchOption.Int("--renew-window", "renewals in flight per stream", defaults.RenewWindow, 1, 100_000);
         Watchers = BenchOption.Int("--watchers", "Watch streams on one app for the fan-out test", defaults.Watchers, 1, 100_000);
@@ -40,7 +49,7 @@ internal sealed class CapacityCommandLine
 
         Command = new Command("capacity", "capacity: how far one registry node goes on this machine.")
         {
-            Store, Instances, Apps, Concurrency, RenewSeconds, KeepAliveStreams, RenewWindow, Watchers, Changes, ChangeIntervalMs, Duration,
+            Store, Instances, Sizes, Apps, Concurrency, RenewSeconds, RenewTtlMs, KeepAliveStreams, RenewWindow, Watchers, Changes, ChangeIntervalMs, Duration,
             Out, RegistryDll, RegistryArgs, RegistryEnvironment,
             new HelpOption(),
         };
@@ -60,11 +69,15 @@ internal sealed class CapacityCommandLine
 
     public Option<int> Instances { get; }
 
+    public Option<IReadOnlyList<int>> Sizes { get; }
+
     public Option<int> Apps { get; }
 
     public Option<int> Concurrency { get; }
 
     public Option<int> RenewSeconds { get; }
+
+    public Option<int> RenewTtlMs { get; }
 
     public Option<int> KeepAliveStreams { get; }
 
@@ -96,9 +109,11 @@ internal sealed class CapacityCommandLine
         {
             Stores = parse.GetValue(Store) ?? defaults.Stores,
             Instances = parse.GetValue(Instances),
+            Sizes = parse.GetValue(Sizes) ?? defaults.Sizes,
             Apps = parse.GetValue(Apps),
             Concurrency = parse.GetValue(Concurrency),
             RenewSeconds = parse.GetValue(RenewSeconds),
+            RenewTtlMs = parse.GetValue(RenewTtlMs),
             KeepAliveStreams = parse.GetValue(KeepAliveStreams),
             RenewWindow = parse.GetValue(RenewWindow),
             Watchers = parse.GetValue(Watchers),

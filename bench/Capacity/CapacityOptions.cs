@@ -10,11 +10,17 @@ internal sealed class CapacityOptions
 
     public int Instances { get; init; } = 100_000;
 
+    /// <summary>Live-instance counts at which memory is measured on the way to <see cref="Instances"/>; empty: only at the end.</summary>
+    public IReadOnlyList<int> Sizes { get; init; } = [];
+
     public int Apps { get; init; } = 1000;
 
     public int Concurrency { get; init; } = 256;
 
     public int RenewSeconds { get; init; } = 10;
+
+    /// <summary>The paced renewal phase: every live instance renewed once per TTL/3 with this TTL; 0: no paced phase.</summary>
+    public int RenewTtlMs { get; init; } = 15_000;
 
     public int KeepAliveStreams { get; init; } = 64;
 

@@ -15,7 +15,7 @@ namespace Introspection.Bench.Capacity;
 /// The load generator runs on the same machine and competes for its cores: figures are what this
 /// machine does with both, not the registry alone on dedicated hardware.
 /// </summary>
-internal sealed class CapacityRunner
+internal sealed partial class CapacityRunner
 {
     private const string Namespace = "capacity";
     private const string FanoutApp = "fanout";
@@ -52,6 +52,8 @@ internal sealed class CapacityRunner
                 // Leases long enough that none lapses during the run: expiry is not what is measured here.
                 "--Introspection:Registry:Leases:MaxTtl=00:10:00",
                 "--Kestrel:Limits:Http2:MaxStreamsPerConnection=10000",
+                // /metrics for the managed heap and GC pauses (the System.Runtime meter).
+                "--Introspection:Registry:Telemetry:Prometheus:Enabled=true",
                 // The fan-out test holds every watcher's queue: keep the default, but make room for a burst.
             };
 
@@ -77,10 +79,18 @@ internal sealed class CapacityRunner
             try
             {
                 var clients = channels.Select(c => new RegistryClient(c)).ToArray();
+                using var metrics = new RuntimeMetricsScraper(registry.Address);
                 // Let startup work (JIT, tiering) settle so the baseline is the idle registry.
                 await Task.Delay(1000, timeout.Token).ConfigureAwait(false);
-                var leases = await RegisterAsync(registry, redis, clients, result, timeout.Token).ConfigureAwait(false);
+                var leases = await RegisterAsync(registry, redis, clients, metrics, result, timeout.Token).ConfigureAwait(false);
+                var renewMetricsBefore = await metrics.ReadAsync(timeout.Token).ConfigureAwait(false);
                 await RenewAsync(registry, redis, clients, leases, result, timeout.Token).ConfigureAwait(false);
+                result.RenewalGcPauseMs = (await metrics.ReadAsync(timeout.Token).ConfigureAwait(false)).PauseMsSince(renewMetricsBefore);
+                if (_options.RenewTtlMs > 0)
+                {
+                    await PacedRenewAsync(registry, clients, metrics, leases, result, timeout.Token).ConfigureAwait(false);
+                }
+
                 await FanoutAsync(registry, clients, channels, result, timeout.Token).ConfigureAwait(false);
                 result.PeakRssBytes = registry.Read().PeakRssBytes;
             }
@@ -112,19 +122,105 @@ internal sealed class CapacityRunner
         return result;
     }
 
-    private async Task<long[]> RegisterAsync(RegistryProcess registry, RedisProcess? redis, RegistryClient[] clients, StoreCapacityResult result, CancellationToken ct)
+    private async Task<long[]> RegisterAsync(
+        RegistryProcess registry, RedisProcess? redis, RegistryClient[] clients, RuntimeMetricsScraper metrics, StoreCapacityResult result, CancellationToken ct)
     {
         var n = _options.Instances;
         var leases = new long[n];
         var before = registry.Read();
         var redisBefore = redis?.Read();
+        var metricsBefore = await metrics.ReadAsync(ct).ConfigureAwait(false);
         result.RssBaselineBytes = before.RssBytes;
         var selfBefore = Environment.CpuUsage.TotalTime;
         var ok = 0;
         var errors = 0;
-        var clock = Stopwatch.StartNew();
-        using var progress = new Ticker(TimeSpan.FromSeconds(5), () => _progress.WriteLine($"[capacity {_store}]   registered {Volatile.Read(ref ok)}/{n} ({clock.Elapsed.TotalSeconds:F0} s)"), ct);
-        await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = ct }, async (i, token) =>
+        var registryCpuSeconds = 0.0;
+        var registering = new Stopwatch();
+        using var progress = new Ticker(TimeSpan.FromSeconds(5), () => _progress.WriteLine($"[capacity {_store}]   registered {Volatile.Read(ref ok)}/{n} ({registering.Elapsed.TotalSeconds:F0} s)"), ct);
+
+        // Registration stops at each --sizes count to let the burst's garbage be collected and read memory there.
+        var checkpoints = _options.Sizes.Where(size => size < n).Append(n).Distinct().Order().ToArray();
+        var from = 0;
+        var previousRss = before.RssBytes;
+        var previousHeap = metricsBefore.HeapBytes;
+        foreach (var to in checkpoints)
+        {
+            var segmentOk = Volatile.Read(ref ok);
+            var segmentBefore = registry.Read();
+            var segmentMetricsBefore = await metrics.ReadAsync(ct).ConfigureAwait(false);
+            var segmentClock = Stopwatch.StartNew();
+            registering.Start();
+            await RegisterRangeAsync(clients, leases, from, to, () => Interlocked.Increment(ref ok), () => Interlocked.Increment(ref errors), ct).ConfigureAwait(false);
+            registering.Stop();
+            segmentClock.Stop();
+            var segmentAfter = registry.Read();
+            var segmentMetricsAfter = await metrics.ReadAsync(ct).ConfigureAwait(false);
+            registryCpuSeconds += segmentAfter.CpuSeconds - segmentBefore.CpuSeconds;
+            var added = Math.Max(1, Volatile.Read(ref ok) - segmentOk);
+
+            // Resident memory a little later, once the burst's garbage had a chance to be collected.
+            await Task.Delay(2000, ct).ConfigureAwait(false);
+            var settled = registry.Read();
+            var settledMetrics = await metrics.ReadAsync(ct).ConfigureAwait(false);
+            var live = Math.Max(1, Volatile.Read(ref ok));
+            var point = new CapacitySizePoint
+            {
+                LiveInstances = Volatile.Read(ref ok),
+                RssBytes = settled.RssBytes,
+                RssBytesPerInstance = Math.Round((settled.RssBytes - before.RssBytes) / (double)live, 1),
+                MarginalRssBytesPerInstance = Math.Round((settled.RssBytes - previousRss) / (double)added, 1),
+                HeapBytes = settledMetrics.HeapBytes,
+                HeapBytesPerInstance = settledMetrics.HeapBytes is { } heap && metricsBefore.HeapBytes is { } idleHeap ? Math.Round((heap - idleHeap) / live, 1) : null,
+                MarginalHeapBytesPerInstance = settledMetrics.HeapBytes is { } heapNow && previousHeap is { } heapThen ? Math.Round((heapNow - heapThen) / added, 1) : null,
+                RegistrationsPerSecond = Math.Round(added / segmentClock.Elapsed.TotalSeconds, 0),
+                RegistryCpuMsPerRegistration = Math.Round((segmentAfter.CpuSeconds - segmentBefore.CpuSeconds) * 1000 / added, 4),
+                GcPauseMs = segmentMetricsAfter.PauseMsSince(segmentMetricsBefore),
+                GcCollections = segmentMetricsAfter.CollectionsSince(segmentMetricsBefore),
+            };
+            result.Sizes.Add(point);
+            previousRss = settled.RssBytes;
+            previousHeap = settledMetrics.HeapBytes;
+            from = to;
+            _progress.WriteLine($"[capacity {_store}]   at {point.LiveInstances:N0} live: {point.RssBytesPerInstance:F0} B RSS/instance (marginal {point.MarginalRssBytesPerInstance:F0}), " +
+                $"heap {Format(point.HeapBytesPerInstance)} B/instance (marginal {Format(point.MarginalHeapBytesPerInstance)}), {point.RegistrationsPerSecond:F0} reg/s, " +
+                $"GC pause {Format(point.GcPauseMs)} ms, collections gen0/1/2 {point.GcCollections}");
+        }
+
+        var after = registry.Read();
+        var redisAfter = redis?.Read();
+        var metricsAfter = await metrics.ReadAsync(ct).ConfigureAwait(false);
+        result.LoadGeneratorCpuSecondsRegistration = Math.Round((Environment.CpuUsage.TotalTime - selfBefore).TotalSeconds, 2);
+        result.RegistryCpuSecondsRegistration = Math.Round(registryCpuSeconds, 2);
+        result.RegistrationsOk = ok;
+        result.RegistrationErrors = errors;
+        result.RegistrationSeconds = Math.Round(registering.Elapsed.TotalSeconds, 3);
+        result.RegistrationsPerSecond = Math.Round(ok / registering.Elapsed.TotalSeconds, 0);
+        result.RegistryCpuMsPerRegistration = Math.Round(registryCpuSeconds * 1000 / Math.Max(1, ok), 4);
+        result.RegistrationGcPauseMs = metricsAfter.PauseMsSince(metricsBefore);
+        result.RegistrationGcCollections = metricsAfter.CollectionsSince(metricsBefore);
+        if (redisBefore is { } rb && redisAfter is { } ra)
+        {
+            result.RedisCpuMsPerRegistration = Math.Round((ra.CpuSeconds - rb.CpuSeconds) * 1000 / Math.Max(1, ok), 4);
+        }
+
+        var last = result.Sizes[^1];
+        result.RssAfterRegistrationBytes = last.RssBytes;
+        result.RegistryRssBytesPerInstance = last.RssBytesPerInstance;
+        result.HeapBytesPerInstance = last.HeapBytesPerInstance;
+        if (redisBefore is { } rb2 && redis is not null)
+        {
+            result.RedisRssBytesPerInstance = Math.Round((redis.Read().RssBytes - rb2.RssBytes) / (double)Math.Max(1, ok), 1);
+        }
+
+        _progress.WriteLine($"[capacity {_store}] registered {ok} in {result.RegistrationSeconds:F1} s: {result.RegistrationsPerSecond:F0}/s, " +
+            $"{result.RegistryCpuMsPerRegistration:F3} ms registry CPU each, {result.RegistryRssBytesPerInstance:F0} B RSS per instance, " +
+            $"heap {Format(result.HeapBytesPerInstance)} B per instance, GC pause {Format(result.RegistrationGcPauseMs)} ms ({errors} errors)");
+        return leases;
+    }
+
+    private async Task RegisterRangeAsync(RegistryClient[] clients, long[] leases, int from, int to, Action onOk, Action onError, CancellationToken ct)
+    {
+        await Parallel.ForEachAsync(Enumerable.Range(from, to - from), new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = ct }, async (i, token) =>
         {
             var instance = new Instance
             {
@@ -143,42 +239,16 @@ internal sealed class CapacityRunner
                     deadline: DateTime.UtcNow.AddSeconds(60),
                     cancellationToken: token).ConfigureAwait(false);
                 leases[i] = response.LeaseId;
-                Interlocked.Increment(ref ok);
+                onOk();
             }
             catch (RpcException)
             {
-                Interlocked.Increment(ref errors);
+                onError();
             }
         }).ConfigureAwait(false);
-        clock.Stop();
-        var after = registry.Read();
-        var redisAfter = redis?.Read();
-        result.LoadGeneratorCpuSecondsRegistration = Math.Round((Environment.CpuUsage.TotalTime - selfBefore).TotalSeconds, 2);
-        result.RegistryCpuSecondsRegistration = Math.Round(after.CpuSeconds - before.CpuSeconds, 2);
-        result.RegistrationsOk = ok;
-        result.RegistrationErrors = errors;
-        result.RegistrationSeconds = Math.Round(clock.Elapsed.TotalSeconds, 3);
-        result.RegistrationsPerSecond = Math.Round(ok / clock.Elapsed.TotalSeconds, 0);
-        result.RegistryCpuMsPerRegistration = Math.Round((after.CpuSeconds - before.CpuSeconds) * 1000 / Math.Max(1, ok), 4);
-        if (redisBefore is { } rb && redisAfter is { } ra)
-        {
-            result.RedisCpuMsPerRegistration = Math.Round((ra.CpuSeconds - rb.CpuSeconds) * 1000 / Math.Max(1, ok), 4);
-        }
-
-        // Resident memory a little later, once the burst's garbage had a chance to be collected.
-        await Task.Delay(2000, ct).ConfigureAwait(false);
-        var settled = registry.Read();
-        result.RssAfterRegistrationBytes = settled.RssBytes;
-        result.RegistryRssBytesPerInstance = Math.Round((settled.RssBytes - before.RssBytes) / (double)Math.Max(1, ok), 1);
-        if (redisBefore is { } rb2 && redis is not null)
-        {
-            result.RedisRssBytesPerInstance = Math.Round((redis.Read().RssBytes - rb2.RssBytes) / (double)Math.Max(1, ok), 1);
-        }
-
-        _progress.WriteLine($"[capacity {_store}] registered {ok} in {result.RegistrationSeconds:F1} s: {result.RegistrationsPerSecond:F0}/s, " +
-            $"{result.RegistryCpuMsPerRegistration:F3} ms registry CPU each, {result.RegistryRssBytesPerInstance:F0} B RSS per instance ({errors} errors)");
-        return leases;
     }
+
+    private static string Format(double? value) => value is { } v ? v.ToString("F0", CultureInfo.InvariantCulture) : "n/a";
 
     private async Task RenewAsync(RegistryProcess registry, RedisProcess? redis, RegistryClient[] clients, long[] leases, StoreCapacityResult result, CancellationToken ct)
     {

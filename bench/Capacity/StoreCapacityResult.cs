@@ -33,6 +33,19 @@ internal sealed class StoreCapacityResult
     /// <summary>The same for redis-server (redis store only).</summary>
     public double RedisRssBytesPerInstance { get; set; }
 
+    /// <summary>Memory at each <c>--sizes</c> count on the way, and at the final count.</summary>
+    public List<CapacitySizePoint> Sizes { get; set; } = [];
+
+    /// <summary>Managed heap after the last GC once all instances were registered; null when not exposed.</summary>
+    public double? HeapBytesPerInstance { get; set; }
+
+    /// <summary>GC pause time during registration (registry's System.Runtime meter); null when not exposed.</summary>
+    public double? RegistrationGcPauseMs { get; set; }
+
+    public string RegistrationGcCollections { get; set; } = "n/a";
+
+    public double? RenewalGcPauseMs { get; set; }
+
     public long Renewals { get; set; }
 
     public long RenewalsNotOk { get; set; }
@@ -44,6 +57,30 @@ internal sealed class StoreCapacityResult
     public double RegistryCpuMsPerRenewal { get; set; }
 
     public double RedisCpuMsPerRenewal { get; set; }
+
+    /// <summary>The paced phase's TTL (0: not run): every instance renewed once per TTL/3.</summary>
+    public int PacedRenewTtlMs { get; set; }
+
+    public double PacedRenewSeconds { get; set; }
+
+    /// <summary>Instances / (TTL/3): the rate the schedule asks for.</summary>
+    public double PacedRenewTargetPerSecond { get; set; }
+
+    public double PacedRenewalsPerSecond { get; set; }
+
+    public long PacedRenewals { get; set; }
+
+    public long PacedRenewalsNotOk { get; set; }
+
+    /// <summary>The longest time one lease went without an acknowledged renewal during the phase.</summary>
+    public double PacedRenewMaxGapMs { get; set; }
+
+    /// <summary>Distinct leases that went longer than the TTL without an acknowledged renewal (they would have lapsed).</summary>
+    public long PacedRenewLapses { get; set; }
+
+    public double PacedRenewRegistryCpuMsPerRenewal { get; set; }
+
+    public double? PacedRenewGcPauseMs { get; set; }
 
     public int Watchers { get; set; }
 

@@ -13,7 +13,8 @@ public sealed class CapacitySmokeTests : IDisposable
         var output = new StringWriter();
         var exit = await CapacityCommand.RunAsync(
             [
-                "--store", "memory", "--instances", "2000", "--apps", "20", "--concurrency", "32", "--renew-seconds", "1",
+                "--store", "memory", "--instances", "2000", "--sizes", "500,1000", "--apps", "20", "--concurrency", "32", "--renew-seconds", "1",
+                "--renew-ttl-ms", "900",
                 "--keepalive-streams", "4", "--watchers", "20", "--changes", "10", "--change-interval-ms", "20", "--out", _out,
             ],
             output,
@@ -34,6 +35,21 @@ public sealed class CapacitySmokeTests : IDisposable
         Assert.True(memory.FanoutP50MsFromSend <= memory.FanoutP99MsFromSend);
         Assert.True(memory.FanoutP99MsFromAck <= memory.FanoutP99MsFromSend);
         Assert.True(memory.PeakRssBytes >= memory.RssAfterRegistrationBytes && memory.RssAfterRegistrationBytes > 0);
+
+        // --sizes: memory read at 500, 1000 and the final 2000, from the registry's own runtime metrics too.
+        Assert.Equal([500, 1000, 2000], memory.Sizes.Select(p => p.LiveInstances));
+        Assert.All(memory.Sizes, p => Assert.True(p.RssBytes > 0 && p.RegistrationsPerSecond > 0 && p.HeapBytes > 0));
+        Assert.Equal(memory.Sizes[^1].RssBytesPerInstance, memory.RegistryRssBytesPerInstance);
+        Assert.NotNull(memory.RegistrationGcPauseMs);
+        Assert.NotNull(memory.RenewalGcPauseMs);
+
+        // --renew-ttl-ms: every instance renewed each 300 ms for at least one 900 ms TTL.
+        Assert.Equal(900, memory.PacedRenewTtlMs);
+        Assert.Equal(2000 / 0.3, memory.PacedRenewTargetPerSecond, 0);
+        Assert.True(memory.PacedRenewals >= 2000, $"{memory.PacedRenewals} paced renewals");
+        Assert.Equal(0, memory.PacedRenewalsNotOk);
+        Assert.True(memory.PacedRenewMaxGapMs > 0);
+        Assert.NotNull(memory.PacedRenewGcPauseMs);
     }
 
     public void Dispose()

@@ -11,6 +11,7 @@ public sealed class CapacityCommandLineTests
     [
         "--store", "--instances", "--apps", "--concurrency", "--renew-seconds", "--keepalive-streams", "--renew-window", "--watchers",
         "--changes", "--change-interval-ms", "--duration", "--out", "--registry-dll", "--registry-arg", "--registry-env",
+        "--sizes", "--renew-ttl-ms",
     ];
 
     [Fact]
@@ -20,6 +21,8 @@ public sealed class CapacityCommandLineTests
 
         Assert.Equal(["memory", "redis"], options.Stores);
         Assert.Equal(100_000, options.Instances);
+        Assert.Empty(options.Sizes);
+        Assert.Equal(15_000, options.RenewTtlMs);
         Assert.Equal(1000, options.Apps);
         Assert.Equal(256, options.Concurrency);
         Assert.Equal(10, options.RenewSeconds);
@@ -53,6 +56,17 @@ public sealed class CapacityCommandLineTests
         Assert.Equal(new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" }, options.RegistryEnvironment);
     }
 
+    [Fact]
+    public void Bind_MillionInstanceCommand_MeasuresAtEachSizeAndPacesRenewals()
+    {
+        var options = Bind("--store", "memory", "--instances", "1000000", "--sizes", "100000,500000,100000", "--renew-ttl-ms", "15000");
+
+        Assert.Equal(1_000_000, options.Instances);
+        Assert.Equal([100_000, 500_000], options.Sizes);
+        Assert.Equal(15_000, options.RenewTtlMs);
+        Assert.Equal(0, Bind("--renew-ttl-ms", "0").RenewTtlMs);
+    }
+
     [Theory]
     [InlineData("0", null)]
     [InlineData("30", 30)]
@@ -73,6 +87,9 @@ public sealed class CapacityCommandLineTests
     [InlineData("--instances must be an integer in [1, 10000000], got '0'", "--instances", "0")]
     [InlineData("--duration must be an integer in [0, 86400], got '-1'", "--duration=-1")]
     [InlineData("'--sweep'", "--sweep", "100")]
+    [InlineData("--sizes takes positive instance counts separated by commas, got '1000,x'", "--sizes", "1000,x")]
+    [InlineData("--sizes takes positive instance counts separated by commas, got '0'", "--sizes", "0")]
+    [InlineData("--renew-ttl-ms must be an integer in [0, 3600000], got '-5'", "--renew-ttl-ms=-5")]
     public async Task RunAsync_BadArguments_NamesTheProblemAndExitsWithUsageError(string expected, params string[] args)
     {
         var output = new StringWriter();

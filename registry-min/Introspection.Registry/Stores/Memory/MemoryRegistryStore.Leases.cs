@@ -9,19 +9,19 @@ internal sealed partial class MemoryRegistryStore
         {
             // A linear scan once per sweep interval: ~1 ms per 100k leases, cheaper to keep right
             // than an expiry index that every renewal would have to update.
-            var now = _timeProvider.GetUtcNow();
+            var nowTicks = _timeProvider.GetUtcNow().UtcTicks;
             var lapsed = new List<LapsedLease>();
             long totalLapsed = 0;
             long established = 0;
             long establishedLapsed = 0;
-            foreach (var (leaseId, lease) in _leases)
+            foreach (var lease in _leases)
             {
                 if (lease.Renewed)
                 {
                     established++;
                 }
 
-                if (lease.ExpiresAt <= now)
+                if (lease.ExpiresAtUtcTicks <= nowTicks)
                 {
                     totalLapsed++;
                     if (lease.Renewed)
@@ -29,7 +29,7 @@ internal sealed partial class MemoryRegistryStore
                         establishedLapsed++;
                     }
 
-                    lapsed.Add(new LapsedLease(lease.Namespace, leaseId, lease.App, lease.InstanceId, lease.ExpiresAt) { Established = lease.Renewed });
+                    lapsed.Add(new LapsedLease(lease.App.Namespace, lease.LeaseId, lease.App.Name, lease.InstanceId, lease.ExpiresAt) { Established = lease.Renewed });
                 }
             }
 
@@ -48,18 +48,18 @@ internal sealed partial class MemoryRegistryStore
         ArgumentNullException.ThrowIfNull(lease);
         lock (_lock)
         {
-            if (!_leases.TryGetValue(lease.LeaseId, out var current)
-                || !string.Equals(current.Namespace, lease.Namespace, StringComparison.Ordinal)
-                || !string.Equals(current.App, lease.App, StringComparison.Ordinal)
+            if (!_leasesById.TryGetValue(lease.LeaseId, out var current)
+                || !string.Equals(current.App.Namespace, lease.Namespace, StringComparison.Ordinal)
+                || !string.Equals(current.App.Name, lease.App, StringComparison.Ordinal)
                 || !string.Equals(current.InstanceId, lease.InstanceId, StringComparison.Ordinal)
-                || current.ExpiresAt > _timeProvider.GetUtcNow()
-                || !TryGetInstance(lease.Namespace, lease.App, lease.InstanceId, out var entry)
-                || entry.LeaseId != lease.LeaseId)
+                || current.ExpiresAtUtcTicks > _timeProvider.GetUtcNow().UtcTicks
+                || !TryGetInstance(lease.Namespace, lease.App, lease.InstanceId, out var slot)
+                || !ReferenceEquals(slot, current))
             {
                 return ValueTask.FromResult<long?>(null);
             }
 
-            return ValueTask.FromResult<long?>(RemoveInstance(lease.Namespace, entry));
+            return ValueTask.FromResult<long?>(RemoveInstance(lease.Namespace, slot));
         }
     }
 }

@@ -9,14 +9,14 @@ internal sealed partial class MemoryRegistryStore
         {
             // Another principal's lease answers exactly like an unknown one: a renewal must not tell a
             // stranger which lease ids exist.
-            if (!_leases.TryGetValue(leaseId, out var lease)
-                || !string.Equals(lease.Namespace, ns, StringComparison.Ordinal)
-                || (required is not null && lease.Owner is not null && !string.Equals(lease.Owner, required, StringComparison.Ordinal)))
+            if (!_leasesById.TryGetValue(leaseId, out var lease)
+                || !string.Equals(lease.App.Namespace, ns, StringComparison.Ordinal)
+                || (required is not null && lease.Owner is not null && !string.Equals(lease.Owner.Name, required, StringComparison.Ordinal)))
             {
                 return ValueTask.FromResult(RenewResult.NotFound);
             }
 
-            lease.ExpiresAt = _timeProvider.GetUtcNow() + lease.Ttl;
+            lease.ExpiresAtUtcTicks = _timeProvider.GetUtcNow().UtcTicks + lease.TtlTicks;
             lease.Renewed = true;
             return ValueTask.FromResult(new RenewResult(true, lease.Ttl));
         }
@@ -24,15 +24,14 @@ internal sealed partial class MemoryRegistryStore
 
     // Caller holds the lock. An instance without an owner (registered while the registry was anonymous)
     // may be changed by anyone the authorizer let through.
-    private void CheckOwner(string ns, InstanceEntry entry, LeaseOwnership ownership)
+    private static void CheckOwner(string ns, InstanceSlot slot, LeaseOwnership ownership)
     {
         var required = ownership.RequiredOwner;
         if (required is not null
-            && _leases.TryGetValue(entry.LeaseId, out var lease)
-            && lease.Owner is not null
-            && !string.Equals(lease.Owner, required, StringComparison.Ordinal))
+            && slot.Owner is not null
+            && !string.Equals(slot.Owner.Name, required, StringComparison.Ordinal))
         {
-            throw new RegistryOwnershipException(ns, entry.Record.App, entry.Record.InstanceId);
+            throw new RegistryOwnershipException(ns, slot.App.Name, slot.InstanceId);
         }
     }
 
@@ -53,22 +52,23 @@ internal sealed partial class MemoryRegistryStore
         }
     }
 
-    // Caller holds the lock.
-    private void AddPrincipal(string? owner, string ns)
+    // Caller holds the lock. The state returned is what the instance's slot refers to as its owner.
+    private PrincipalState? AddPrincipal(string? owner, string ns)
     {
         if (owner is null)
         {
-            return;
+            return null;
         }
 
         if (!_principals.TryGetValue(owner, out var state))
         {
-            state = new PrincipalState();
+            state = new PrincipalState(owner);
             _principals.Add(owner, state);
         }
 
         state.Instances++;
         state.Namespaces[ns] = state.Namespaces.GetValueOrDefault(ns) + 1;
+        return state;
     }
 
     // Caller holds the lock.

@@ -27,9 +27,9 @@ internal sealed partial class MemoryRegistryStore
             var list = new List<InstanceRecord>();
             if (_namespaces.TryGetValue(ns, out var state) && state.Apps.TryGetValue(app, out var instances))
             {
-                foreach (var entry in instances.Values)
+                foreach (var slot in instances.Slots)
                 {
-                    list.Add(entry.Record);
+                    list.Add(slot.ToRecord());
                 }
             }
 
@@ -100,11 +100,11 @@ internal sealed partial class MemoryRegistryStore
             return ValueTask.FromResult(new StoreSnapshot(instances, mappings, _revision));
         }
 
-        static void AddRecords(List<InstanceRecord> target, Dictionary<string, InstanceEntry> app)
+        static void AddRecords(List<InstanceRecord> target, AppInstances app)
         {
-            foreach (var entry in app.Values)
+            foreach (var slot in app.Slots)
             {
-                target.Add(entry.Record);
+                target.Add(slot.ToRecord());
             }
         }
     }

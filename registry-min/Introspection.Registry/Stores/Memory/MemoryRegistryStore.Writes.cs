@@ -8,13 +8,14 @@ internal sealed partial class MemoryRegistryStore
     public ValueTask<RegisterResult> RegisterAsync(string ns, InstanceRecord instance, TimeSpan ttl, LeaseOwnership ownership, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        var labels = CopyLabels(instance.Labels);
+        var labels = LabelSet.From(instance.Labels);
+        var host = PackedHost.From(instance.Host);
         var owner = ownership.Principal;
         lock (_lock)
         {
             // Ownership and caps first, before anything changes: a refused call leaves no trace (not even an empty namespace).
-            var isNew = !TryGetInstance(ns, instance.App, instance.InstanceId, out var existingEntry);
-            var previousOwner = isNew ? null : _leases.GetValueOrDefault(existingEntry!.LeaseId)?.Owner;
+            var isNew = !TryGetInstance(ns, instance.App, instance.InstanceId, out var existingSlot);
+            var previousOwner = existingSlot?.Owner?.Name;
             if (!isNew && owner is not null && !ownership.IsAdmin && previousOwner is not null && !string.Equals(previousOwner, owner, StringComparison.Ordinal))
             {
                 throw new RegistryOwnershipException(ns, instance.App, instance.InstanceId);
@@ -35,18 +36,20 @@ internal sealed partial class MemoryRegistryStore
             }
 
             var state = GetOrAddNamespace(ns);
-            if (!state.Apps.TryGetValue(instance.App, out var instances))
+            if (!state.Apps.TryGetValue(instance.App, out var app))
             {
-                instances = new Dictionary<string, InstanceEntry>(StringComparer.Ordinal);
-                state.Apps.Add(instance.App, instances);
+                app = new AppInstances(ns, instance.App);
+                state.Apps.Add(instance.App, app);
             }
 
             state.IdleSince.Remove(instance.App);
-            if (instances.Remove(instance.InstanceId, out var previous))
+            if (existingSlot is not null)
             {
                 // Replacing revokes the old lease: a renewal with it answers NOT_FOUND from now on.
-                _leases.Remove(previous.LeaseId);
+                app.Slots.Remove(existingSlot);
+                _leases.Remove(existingSlot);
                 ReleasePrincipal(previousOwner, ns);
+                ReleaseShared(existingSlot);
             }
             else
             {
@@ -55,12 +58,24 @@ internal sealed partial class MemoryRegistryStore
 
             var leaseId = NewLeaseId();
             var now = _timeProvider.GetUtcNow();
-            _leases.Add(leaseId, new LeaseEntry(ns, instance.App, instance.InstanceId, ttl, now + ttl) { Owner = owner });
-            AddPrincipal(owner, ns);
-
             var revision = ++_revision;
-            var record = instance with { Labels = labels, ModRevision = revision };
-            instances.Add(instance.InstanceId, new InstanceEntry(record, leaseId));
+            // The slot refers to the app's own name and namespace string, shared by all its instances.
+            var slot = new InstanceSlot(app, instance.InstanceId, leaseId)
+            {
+                Owner = AddPrincipal(owner, ns),
+                Host = host,
+                Port = instance.Port,
+                TtlTicks = ttl.Ticks,
+                ExpiresAtUtcTicks = (now + ttl).UtcTicks,
+                Revision = AcquireRevision(instance.Revision),
+                Labels = AcquireLabels(labels),
+                ModRevision = revision,
+            };
+            app.Slots.Add(slot);
+            _leases.Add(slot);
+            // The history holds this record for up to MaxEvents changes: built from the shared strings, not
+            // the request's, so it does not keep a second copy of app and revision alive per event.
+            var record = new InstanceRecord(app.Name, slot.InstanceId, instance.Host, instance.Port, slot.Revision.Value, slot.Labels, revision);
             Append(new ChangeEvent(revision, ChangeKind.Put, ns, record, null), now);
             return ValueTask.FromResult(new RegisterResult(leaseId, ttl, revision));
         }
@@ -74,33 +89,40 @@ internal sealed partial class MemoryRegistryStore
 
     public ValueTask<long?> UpdateInstanceAsync(string ns, string app, string instanceId, string? revision, IReadOnlyDictionary<string, string>? labels, LeaseOwnership ownership, CancellationToken cancellationToken)
     {
-        var newLabels = labels is null ? null : CopyLabels(labels);
+        var newLabels = labels is null ? null : LabelSet.From(labels);
         lock (_lock)
         {
-            if (!TryGetInstance(ns, app, instanceId, out var entry))
+            if (!TryGetInstance(ns, app, instanceId, out var slot))
             {
                 return ValueTask.FromResult<long?>(null);
             }
 
-            CheckOwner(ns, entry, ownership);
+            CheckOwner(ns, slot, ownership);
 
-            var current = entry.Record;
-            var changedRevision = revision is not null && !string.Equals(revision, current.Revision, StringComparison.Ordinal);
-            var changedLabels = newLabels is not null && !LabelsEqual(newLabels, current.Labels);
+            var changedRevision = revision is not null && !string.Equals(revision, slot.Revision.Value, StringComparison.Ordinal);
+            var changedLabels = newLabels is not null && !newLabels.ContentEquals(slot.Labels);
             if (!changedRevision && !changedLabels)
             {
-                return ValueTask.FromResult<long?>(current.ModRevision);
+                return ValueTask.FromResult<long?>(slot.ModRevision);
             }
 
             var registryRevision = ++_revision;
-            var record = current with
+            if (changedRevision)
             {
-                Revision = changedRevision ? revision! : current.Revision,
-                Labels = changedLabels ? newLabels! : current.Labels,
-                ModRevision = registryRevision,
-            };
-            entry.Record = record;
-            Append(new ChangeEvent(registryRevision, ChangeKind.Put, ns, record, null), _timeProvider.GetUtcNow());
+                var previous = slot.Revision;
+                slot.Revision = AcquireRevision(revision!);
+                ReleaseRevision(previous);
+            }
+
+            if (changedLabels)
+            {
+                var previous = slot.Labels;
+                slot.Labels = AcquireLabels(newLabels!);
+                ReleaseLabels(previous);
+            }
+
+            slot.ModRevision = registryRevision;
+            Append(new ChangeEvent(registryRevision, ChangeKind.Put, ns, slot.ToRecord(), null), _timeProvider.GetUtcNow());
             return ValueTask.FromResult<long?>(registryRevision);
         }
     }
@@ -112,14 +134,14 @@ internal sealed partial class MemoryRegistryStore
     {
         lock (_lock)
         {
-            if (!TryGetInstance(ns, app, instanceId, out var entry))
+            if (!TryGetInstance(ns, app, instanceId, out var slot))
             {
                 return ValueTask.FromResult<long?>(null);
             }
 
-            CheckOwner(ns, entry, ownership);
+            CheckOwner(ns, slot, ownership);
 
-            return ValueTask.FromResult<long?>(RemoveInstance(ns, entry));
+            return ValueTask.FromResult<long?>(RemoveInstance(ns, slot));
         }
     }
 
@@ -192,38 +214,39 @@ internal sealed partial class MemoryRegistryStore
         }
     }
 
-    private bool TryGetInstance(string ns, string app, string instanceId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out InstanceEntry? entry)
+    private bool TryGetInstance(string ns, string app, string instanceId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out InstanceSlot? slot)
     {
-        entry = null;
+        slot = null;
         return _namespaces.TryGetValue(ns, out var state)
             && state.Apps.TryGetValue(app, out var instances)
-            && instances.TryGetValue(instanceId, out entry);
+            && instances.ById.TryGetValue(instanceId, out slot);
     }
 
     // Caller holds the lock.
-    private long RemoveInstance(string ns, InstanceEntry entry)
+    private long RemoveInstance(string ns, InstanceSlot slot)
     {
         var state = _namespaces[ns];
-        var instances = state.Apps[entry.Record.App];
-        instances.Remove(entry.Record.InstanceId);
+        var app = slot.App;
+        app.Slots.Remove(slot);
         state.InstanceCount--;
         var now = _timeProvider.GetUtcNow();
-        if (instances.Count == 0)
+        if (app.Count == 0)
         {
-            state.Apps.Remove(entry.Record.App);
-            if (state.AppServices.ContainsKey(entry.Record.App))
+            state.Apps.Remove(app.Name);
+            if (state.AppServices.ContainsKey(app.Name))
             {
-                state.IdleSince.TryAdd(entry.Record.App, now);
+                state.IdleSince.TryAdd(app.Name, now);
             }
         }
 
-        if (_leases.Remove(entry.LeaseId, out var lease))
+        if (_leases.Remove(slot))
         {
-            ReleasePrincipal(lease.Owner, ns);
+            ReleasePrincipal(slot.Owner?.Name, ns);
         }
 
         var revision = ++_revision;
-        Append(new ChangeEvent(revision, ChangeKind.Delete, ns, entry.Record, null), now);
+        Append(new ChangeEvent(revision, ChangeKind.Delete, ns, slot.ToRecord(), null), now);
+        ReleaseShared(slot);
         RemoveIfEmpty(ns, state);
         return revision;
     }
@@ -338,51 +361,5 @@ internal sealed partial class MemoryRegistryStore
             _history.RemoveRange(0, _historyHead);
             _historyHead = 0;
         }
-    }
-
-    private long NewLeaseId()
-    {
-        // Random ids, not a counter: a restarted registry must never grant an id that a process
-        // still renewing against the previous incarnation holds (it would renew someone else's lease).
-        // Cryptographically random: a KeepAlive carries only (namespace, lease id), so an id that can be
-        // predicted from one's own (a counter, or a non-cryptographic generator) is someone else's lease.
-        Span<byte> bytes = stackalloc byte[sizeof(long)];
-        long id;
-        do
-        {
-            System.Security.Cryptography.RandomNumberGenerator.Fill(bytes);
-            id = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(bytes) & ((1L << 62) - 1);
-        }
-        while (id == 0 || _leases.ContainsKey(id));
-        return id;
-    }
-
-    private static IReadOnlyDictionary<string, string> CopyLabels(IReadOnlyDictionary<string, string> labels)
-    {
-        var copy = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in labels)
-        {
-            copy[key] = value;
-        }
-
-        return copy.AsReadOnly();
-    }
-
-    private static bool LabelsEqual(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b)
-    {
-        if (a.Count != b.Count)
-        {
-            return false;
-        }
-
-        foreach (var (key, value) in a)
-        {
-            if (!b.TryGetValue(key, out var other) || !string.Equals(value, other, StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

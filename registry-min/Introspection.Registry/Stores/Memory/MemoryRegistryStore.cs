@@ -9,12 +9,20 @@ namespace Introspection.Registry.Stores.Memory;
 /// </summary>
 internal sealed partial class MemoryRegistryStore : IRegistryStore
 {
+    // Lease ids are drawn from the system's CSPRNG a batch at a time: one call per 256 registrations.
+    private const int LeaseIdBatchSize = 256;
+
     private readonly Lock _lock = new();
     private readonly TimeProvider _timeProvider;
     private readonly RegistryHistoryOptions _historyOptions;
     private readonly RegistryLimitsOptions _limits;
     private readonly Dictionary<string, NamespaceState> _namespaces = new(StringComparer.Ordinal);
-    private readonly Dictionary<long, LeaseEntry> _leases = [];
+    private readonly HashSet<InstanceSlot> _leases = new(LeaseIdComparer.Instance);
+    private readonly HashSet<InstanceSlot>.AlternateLookup<long> _leasesById;
+    private readonly Dictionary<string, SharedRevision> _revisions = new(StringComparer.Ordinal);
+    private readonly Dictionary<LabelSet, LabelSet> _labelSets = new(LabelSetContentComparer.Instance);
+    private readonly long[] _leaseIdBatch = new long[LeaseIdBatchSize];
+    private int _leaseIdBatchNext = LeaseIdBatchSize;
     private readonly List<HistoryEntry> _history = [];
     private readonly Dictionary<string, PrincipalState> _principals = new(StringComparer.Ordinal);
     private int _historyHead;
@@ -29,6 +37,7 @@ internal sealed partial class MemoryRegistryStore : IRegistryStore
         _timeProvider = timeProvider;
         _historyOptions = options.Value.History;
         _limits = options.Value.Limits;
+        _leasesById = _leases.GetAlternateLookup<long>();
 
         // A restarted memory store has lost its history. Starting above every revision the previous
         // incarnation can have issued (unless it made over a million changes a second) makes a
@@ -63,7 +72,7 @@ internal sealed partial class MemoryRegistryStore : IRegistryStore
 
     private sealed class NamespaceState
     {
-        public Dictionary<string, Dictionary<string, InstanceEntry>> Apps { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, AppInstances> Apps { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, SortedSet<string>> Services { get; } = new(StringComparer.Ordinal);
 
@@ -78,40 +87,6 @@ internal sealed partial class MemoryRegistryStore : IRegistryStore
         public int MappingCount { get; set; }
 
         public bool IsEmpty => Apps.Count == 0 && Services.Count == 0;
-    }
-
-    private sealed class InstanceEntry(InstanceRecord record, long leaseId)
-    {
-        public InstanceRecord Record { get; set; } = record;
-
-        public long LeaseId { get; } = leaseId;
-    }
-
-    private sealed class LeaseEntry(string ns, string app, string instanceId, TimeSpan ttl, DateTimeOffset expiresAt)
-    {
-        public string Namespace { get; } = ns;
-
-        public string App { get; } = app;
-
-        public string InstanceId { get; } = instanceId;
-
-        public TimeSpan Ttl { get; } = ttl;
-
-        public DateTimeOffset ExpiresAt { get; set; } = expiresAt;
-
-        /// <summary>The principal that registered the instance; null in an anonymous registry.</summary>
-        public string? Owner { get; init; }
-
-        /// <summary>Renewed at least once: only such leases count for self-preservation.</summary>
-        public bool Renewed { get; set; }
-    }
-
-    /// <summary>What one principal owns: instances in total and per namespace (the per-principal caps).</summary>
-    private sealed class PrincipalState
-    {
-        public int Instances { get; set; }
-
-        public Dictionary<string, int> Namespaces { get; } = new(StringComparer.Ordinal);
     }
 
     private readonly record struct HistoryEntry(ChangeEvent Event, DateTimeOffset At);
