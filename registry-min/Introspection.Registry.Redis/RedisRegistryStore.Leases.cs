@@ -5,6 +5,12 @@ namespace Introspection.Registry.Stores.Redis;
 
 internal sealed partial class RedisRegistryStore
 {
+    /// <summary>
+    /// Renewals per <see cref="RedisScripts.RenewMany"/> call: a script blocks every other client of Redis
+    /// while it runs, so a huge burst goes as several pipelined calls of a few hundred microseconds each.
+    /// </summary>
+    internal const int RenewsPerScript = 256;
+
     public ValueTask<RenewResult> RenewAsync(string ns, long leaseId, CancellationToken cancellationToken) =>
         RenewAsync(ns, leaseId, LeaseOwnership.Anonymous, cancellationToken);
 
@@ -13,6 +19,77 @@ internal sealed partial class RedisRegistryStore
         // The owner comparison is inside the script: ownership costs no extra round trip per renewal.
         var ttlMs = (long)await EvaluateWriteAsync(RedisScripts.Renew, [ns, leaseId, ownership.RequiredOwner ?? string.Empty], cancellationToken).ConfigureAwait(false);
         return ttlMs < 0 ? RenewResult.NotFound : new RenewResult(true, TimeSpan.FromMilliseconds(ttlMs));
+    }
+
+    /// <summary>
+    /// One <see cref="RedisScripts.RenewMany"/> per <see cref="RenewsPerScript"/> renewals of the burst, the
+    /// calls pipelined: a KeepAlive burst costs one round trip instead of one per lease. Each renewal is
+    /// checked exactly as <see cref="RenewAsync(string, long, LeaseOwnership, CancellationToken)"/> checks it.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<RenewResult>> RenewBatchAsync(IReadOnlyList<LeaseRenewal> renewals, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(renewals);
+        var results = new RenewResult[renewals.Count];
+        if (results.Length == 0)
+        {
+            return results;
+        }
+
+        var calls = new Task<RedisResult>[(results.Length + RenewsPerScript - 1) / RenewsPerScript];
+        for (var call = 0; call < calls.Length; call++)
+        {
+            var first = call * RenewsPerScript;
+            var count = Math.Min(RenewsPerScript, results.Length - first);
+            var args = new RedisValue[count * 3];
+            for (var i = 0; i < count; i++)
+            {
+                var renewal = renewals[first + i];
+                args[i * 3] = renewal.Namespace;
+                args[(i * 3) + 1] = renewal.LeaseId;
+                args[(i * 3) + 2] = renewal.Ownership.RequiredOwner ?? string.Empty;
+            }
+
+            calls[call] = EvaluateWriteAsync(RedisScripts.RenewMany, args, cancellationToken);
+        }
+
+        for (var call = 0; call < calls.Length; call++)
+        {
+            var first = call * RenewsPerScript;
+            var replies = await RenewRepliesAsync(calls[call], Math.Min(RenewsPerScript, results.Length - first)).ConfigureAwait(false);
+            for (var i = 0; i < replies.Length; i++)
+            {
+                var ttlMs = (long)replies[i];
+                results[first + i] = ttlMs < 0 ? RenewResult.NotFound : new RenewResult(true, TimeSpan.FromMilliseconds(ttlMs));
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// The replies of one <see cref="RedisScripts.RenewMany"/>. A reply that is not one number per renewal (a
+    /// script error, a proxy in between that answers something else) fails the burst with UNAVAILABLE: never
+    /// a raw exception, which would end the caller's stream with UNKNOWN.
+    /// </summary>
+    private async Task<RedisResult[]> RenewRepliesAsync(Task<RedisResult> call, int expected)
+    {
+        RedisResult result;
+        try
+        {
+            result = await call.ConfigureAwait(false);
+        }
+        catch (RedisException ex)
+        {
+            throw new RegistryStoreUnavailableException($"Redis is unavailable: {ex.Message}", ex);
+        }
+
+        var replies = result.Resp2Type == ResultType.Array ? (RedisResult[])result! : null;
+        if (replies is null || replies.Length != expected)
+        {
+            throw new RegistryStoreUnavailableException($"Redis answered a batch of {expected} renewals with an unexpected reply ({result.Resp2Type}).");
+        }
+
+        return replies;
     }
 
     public async ValueTask<LeaseScan> ScanLeasesAsync(int maxLapsed, CancellationToken cancellationToken)
