@@ -159,8 +159,12 @@ internal static class RedisScripts
         -- The feed is a stream whose entry ids are '<revision>-0', so a revision range is an id range.
         -- Revisions are contiguous (each one has exactly one entry), so the compacted-through watermark
         -- is simply the first kept entry's revision minus one.
+        -- Looks at the oldest entry first and reads more only when it is due: reading 100 entries (each
+        -- with all its fields) on every append was most of a registration's cost in Redis.
         local function trim_age(now)
           local cutoff = now - tonumber(ARGV[5])
+          local first = redis.call('XRANGE', feed, '-', '+', 'COUNT', 1)
+          if #first == 0 or tonumber(first[1][2][2]) >= cutoff then return end
           local head = redis.call('XRANGE', feed, '-', '+', 'COUNT', 100)
           for _, e in ipairs(head) do
             if tonumber(e[2][2]) < cutoff then redis.call('XDEL', feed, e[1]) else break end
