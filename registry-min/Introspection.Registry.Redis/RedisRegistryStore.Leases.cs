@@ -11,14 +11,116 @@ internal sealed partial class RedisRegistryStore
     /// </summary>
     internal const int RenewsPerScript = 256;
 
+    private readonly System.Collections.Concurrent.ConcurrentQueue<PendingRenewal> _renewals = new();
+
+    // 1 while a single-renewal batch loop runs.
+    private int _renewing;
+
     public ValueTask<RenewResult> RenewAsync(string ns, long leaseId, CancellationToken cancellationToken) =>
         RenewAsync(ns, leaseId, LeaseOwnership.Anonymous, cancellationToken);
 
+    /// <summary>
+    /// Single-lease renewals (one per KeepAlive message, what real providers send) from every stream of
+    /// this node share <see cref="RedisScripts.RenewMany"/> calls, like registrations do (see
+    /// RedisRegistryStore.Registrations.cs): the first goes out at once, those arriving while it is in flight
+    /// form the next call. The owner comparison is inside the script: ownership costs no extra round trip.
+    /// </summary>
     public async ValueTask<RenewResult> RenewAsync(string ns, long leaseId, LeaseOwnership ownership, CancellationToken cancellationToken)
     {
-        // The owner comparison is inside the script: ownership costs no extra round trip per renewal.
-        var ttlMs = (long)await EvaluateWriteAsync(RedisScripts.Renew, [ns, leaseId, ownership.RequiredOwner ?? string.Empty], cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new PendingRenewal(new LeaseRenewal(ns, leaseId, ownership), cancellationToken);
+        _renewals.Enqueue(pending);
+        if (Interlocked.CompareExchange(ref _renewing, 1, 0) == 0)
+        {
+            // As for registrations: run up to the first await here, without this caller's ExecutionContext.
+            if (ExecutionContext.IsFlowSuppressed())
+            {
+                _ = RenewQueuedAsync();
+            }
+            else
+            {
+                using (ExecutionContext.SuppressFlow())
+                {
+                    _ = RenewQueuedAsync();
+                }
+            }
+        }
+
+        return await pending.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends the queued single renewals batch after batch until none is left. Never throws: every failure completes its callers.</summary>
+    private async Task RenewQueuedAsync()
+    {
+        var batch = new List<PendingRenewal>(RenewsPerScript);
+        var renewals = new List<LeaseRenewal>(RenewsPerScript);
+        while (true)
+        {
+            while (batch.Count < RenewsPerScript && _renewals.TryDequeue(out var pending))
+            {
+                if (pending.CancellationToken.IsCancellationRequested)
+                {
+                    pending.Completion.TrySetCanceled(pending.CancellationToken);
+                    continue;
+                }
+
+                batch.Add(pending);
+                renewals.Add(pending.Renewal);
+            }
+
+            if (batch.Count == 0)
+            {
+                Volatile.Write(ref _renewing, 0);
+                if (_renewals.IsEmpty || Interlocked.CompareExchange(ref _renewing, 1, 0) != 0)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            try
+            {
+                // Not any one caller's token: the batch is everyone's.
+                var replies = await RenewRepliesAsync(EvaluateWriteAsync(RedisScripts.RenewMany, RenewManyArguments(renewals, 0, renewals.Count), CancellationToken.None), renewals.Count).ConfigureAwait(false);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Completion.TrySetResult(ToRenewResult(replies[i]));
+                }
+            }
+            catch (Exception ex)
+            {
+                // Any failure of the shared call fails each renewal in it as UNAVAILABLE, never raw.
+                foreach (var pending in batch)
+                {
+                    pending.Completion.TrySetException(new RegistryStoreUnavailableException(
+                        ex is RegistryStoreUnavailableException ? ex.Message : $"Redis is unavailable: {ex.Message}", ex));
+                }
+            }
+
+            batch.Clear();
+            renewals.Clear();
+        }
+    }
+
+    private static RenewResult ToRenewResult(RedisResult reply)
+    {
+        var ttlMs = (long)reply;
         return ttlMs < 0 ? RenewResult.NotFound : new RenewResult(true, TimeSpan.FromMilliseconds(ttlMs));
+    }
+
+    private static RedisValue[] RenewManyArguments(IReadOnlyList<LeaseRenewal> renewals, int first, int count)
+    {
+        var args = new RedisValue[count * 3];
+        for (var i = 0; i < count; i++)
+        {
+            var renewal = renewals[first + i];
+            args[i * 3] = renewal.Namespace;
+            args[(i * 3) + 1] = renewal.LeaseId;
+            args[(i * 3) + 2] = renewal.Ownership.RequiredOwner ?? string.Empty;
+        }
+
+        return args;
     }
 
     /// <summary>
@@ -40,16 +142,7 @@ internal sealed partial class RedisRegistryStore
         {
             var first = call * RenewsPerScript;
             var count = Math.Min(RenewsPerScript, results.Length - first);
-            var args = new RedisValue[count * 3];
-            for (var i = 0; i < count; i++)
-            {
-                var renewal = renewals[first + i];
-                args[i * 3] = renewal.Namespace;
-                args[(i * 3) + 1] = renewal.LeaseId;
-                args[(i * 3) + 2] = renewal.Ownership.RequiredOwner ?? string.Empty;
-            }
-
-            calls[call] = EvaluateWriteAsync(RedisScripts.RenewMany, args, cancellationToken);
+            calls[call] = EvaluateWriteAsync(RedisScripts.RenewMany, RenewManyArguments(renewals, first, count), cancellationToken);
         }
 
         for (var call = 0; call < calls.Length; call++)
@@ -58,8 +151,7 @@ internal sealed partial class RedisRegistryStore
             var replies = await RenewRepliesAsync(calls[call], Math.Min(RenewsPerScript, results.Length - first)).ConfigureAwait(false);
             for (var i = 0; i < replies.Length; i++)
             {
-                var ttlMs = (long)replies[i];
-                results[first + i] = ttlMs < 0 ? RenewResult.NotFound : new RenewResult(true, TimeSpan.FromMilliseconds(ttlMs));
+                results[first + i] = ToRenewResult(replies[i]);
             }
         }
 

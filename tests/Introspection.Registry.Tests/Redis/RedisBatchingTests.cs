@@ -30,10 +30,15 @@ public sealed class RedisBatchingTests(RedisServerFixture fixture)
         var afterRegister = await ScriptCallsAsync(connection);
         await store.RenewBatchAsync(registered.Select(r => new LeaseRenewal(Ns, r.LeaseId, LeaseOwnership.Anonymous)).ToArray(), Ct).AsTask().WaitAsync(TestTimeouts.Long);
         var afterRenew = await ScriptCallsAsync(connection);
+        var single = await Task.WhenAll(registered.Select(r => store.RenewAsync(Ns, r.LeaseId, Ct).AsTask()).Append(store.RenewAsync(Ns, 42, Ct).AsTask())).WaitAsync(TestTimeouts.Long);
+        var afterSingle = await ScriptCallsAsync(connection);
 
         Assert.Equal(200, registered.Select(r => r.LeaseId).Distinct().Count());
         Assert.True(afterRegister - before <= 10, $"200 concurrent registrations took {afterRegister - before} script calls");
         Assert.True(afterRenew - afterRegister == 1, $"a burst of 200 renewals took {afterRenew - afterRegister} script calls");
+        Assert.True(afterSingle - afterRenew <= 10, $"201 concurrent single renewals took {afterSingle - afterRenew} script calls");
+        Assert.All(single[..200], r => Assert.Equal(new RenewResult(true, Ttl), r));
+        Assert.Equal(RenewResult.NotFound, single[200]);
     }
 
     [Fact]
@@ -58,12 +63,18 @@ public sealed class RedisBatchingTests(RedisServerFixture fixture)
         }
 
         await Assert.ThrowsAsync<RegistryStoreUnavailableException>(() => store.RenewBatchAsync([new LeaseRenewal(Ns, lease, LeaseOwnership.Anonymous)], Ct).AsTask().WaitAsync(TestTimeouts.Long));
+        var renewals = Enumerable.Range(0, 40).Select(_ => store.RenewAsync(Ns, lease, Ct).AsTask()).ToArray();
+        foreach (var renewal in renewals)
+        {
+            await Assert.ThrowsAsync<RegistryStoreUnavailableException>(() => renewal.WaitAsync(TestTimeouts.Long));
+        }
 
         await db.KeyDeleteAsync(owners);
         await db.KeyRestoreAsync(owners, saved!);
         var again = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => store.RegisterAsync(Ns, Record("orders", $"i{i:00}"), Ttl, Ct).AsTask())).WaitAsync(TestTimeouts.Long);
         Assert.Equal(40, again.Select(r => r.LeaseId).Distinct().Count());
         Assert.True(Assert.Single(await store.RenewBatchAsync([new LeaseRenewal(Ns, lease, LeaseOwnership.Anonymous)], Ct).AsTask().WaitAsync(TestTimeouts.Long)).Found);
+        Assert.True((await store.RenewAsync(Ns, lease, Ct).AsTask().WaitAsync(TestTimeouts.Long)).Found);
     }
 
     [Fact]
