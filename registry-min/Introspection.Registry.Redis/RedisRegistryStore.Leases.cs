@@ -7,7 +7,7 @@ internal sealed partial class RedisRegistryStore
 {
     /// <summary>
     /// Renewals per <see cref="RedisScripts.RenewMany"/> call: a script blocks every other client of Redis
-    /// while it runs, so a huge burst goes as several pipelined calls of a few hundred microseconds each.
+    /// while it runs, so a huge burst goes as several calls of a few hundred microseconds each.
     /// </summary>
     internal const int RenewsPerScript = 256;
 
@@ -30,23 +30,28 @@ internal sealed partial class RedisRegistryStore
         cancellationToken.ThrowIfCancellationRequested();
         var pending = new PendingRenewal(new LeaseRenewal(ns, leaseId, ownership), cancellationToken);
         _renewals.Enqueue(pending);
-        if (Interlocked.CompareExchange(ref _renewing, 1, 0) == 0)
+        StartRenewing();
+        return await pending.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void StartRenewing()
+    {
+        if (Interlocked.CompareExchange(ref _renewing, 1, 0) != 0)
         {
-            // As for registrations: run up to the first await here, without this caller's ExecutionContext.
-            if (ExecutionContext.IsFlowSuppressed())
-            {
-                _ = RenewQueuedAsync();
-            }
-            else
-            {
-                using (ExecutionContext.SuppressFlow())
-                {
-                    _ = RenewQueuedAsync();
-                }
-            }
+            return;
         }
 
-        return await pending.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // As for registrations: run up to the first await here, without this caller's ExecutionContext.
+        if (ExecutionContext.IsFlowSuppressed())
+        {
+            _ = RenewQueuedAsync();
+            return;
+        }
+
+        using (ExecutionContext.SuppressFlow())
+        {
+            _ = RenewQueuedAsync();
+        }
     }
 
     /// <summary>Sends the queued single renewals batch after batch until none is left. Never throws: every failure completes its callers.</summary>
@@ -124,35 +129,34 @@ internal sealed partial class RedisRegistryStore
     }
 
     /// <summary>
-    /// One <see cref="RedisScripts.RenewMany"/> per <see cref="RenewsPerScript"/> renewals of the burst, the
-    /// calls pipelined: a KeepAlive burst costs one round trip instead of one per lease. Each renewal is
-    /// checked exactly as <see cref="RenewAsync(string, long, LeaseOwnership, CancellationToken)"/> checks it.
+    /// The burst joins the queue of single renewals as a whole (see <see cref="RenewAsync(string, long, LeaseOwnership, CancellationToken)"/>),
+    /// so it goes out in as few <see cref="RedisScripts.RenewMany"/> calls as its size allows, shared with the
+    /// bursts and single renewals of other streams: a KeepAlive burst costs one round trip instead of one per
+    /// lease, and the small bursts of many streams still share calls. Each renewal is checked exactly as
+    /// <see cref="RenewAsync(string, long, LeaseOwnership, CancellationToken)"/> checks it.
     /// </summary>
     public async ValueTask<IReadOnlyList<RenewResult>> RenewBatchAsync(IReadOnlyList<LeaseRenewal> renewals, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(renewals);
+        cancellationToken.ThrowIfCancellationRequested();
         var results = new RenewResult[renewals.Count];
         if (results.Length == 0)
         {
             return results;
         }
 
-        var calls = new Task<RedisResult>[(results.Length + RenewsPerScript - 1) / RenewsPerScript];
-        for (var call = 0; call < calls.Length; call++)
+        // Every renewal is queued before the loop may start: a loop started by the first one would send it alone.
+        var pending = new PendingRenewal[results.Length];
+        for (var i = 0; i < pending.Length; i++)
         {
-            var first = call * RenewsPerScript;
-            var count = Math.Min(RenewsPerScript, results.Length - first);
-            calls[call] = EvaluateWriteAsync(RedisScripts.RenewMany, RenewManyArguments(renewals, first, count), cancellationToken);
+            pending[i] = new PendingRenewal(renewals[i], cancellationToken);
+            _renewals.Enqueue(pending[i]);
         }
 
-        for (var call = 0; call < calls.Length; call++)
+        StartRenewing();
+        for (var i = 0; i < pending.Length; i++)
         {
-            var first = call * RenewsPerScript;
-            var replies = await RenewRepliesAsync(calls[call], Math.Min(RenewsPerScript, results.Length - first)).ConfigureAwait(false);
-            for (var i = 0; i < replies.Length; i++)
-            {
-                results[first + i] = ToRenewResult(replies[i]);
-            }
+            results[i] = await pending[i].Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return results;
