@@ -3,13 +3,14 @@ using Introspection.Bench.Capacity;
 using Introspection.Bench.Etcd.Compare;
 using Introspection.Bench.Load;
 using Introspection.Bench.Micro;
+using Introspection.Bench.RedisScale;
 
 namespace Introspection.Bench;
 
-/// <summary>Entry point: <c>load</c>, <c>capacity</c> and <c>etcd-compare</c> run the load tools, anything else goes to BenchmarkDotNet.</summary>
+/// <summary>Entry point: <c>load</c>, <c>capacity</c>, <c>etcd-compare</c> and <c>redis-scale</c> run the load tools, anything else goes to BenchmarkDotNet.</summary>
 public static class BenchProgram
 {
-    /// <summary>Runs <c>load</c>, <c>capacity</c>, <c>etcd-compare</c>, or the BenchmarkDotNet switcher with the remaining arguments.</summary>
+    /// <summary>Runs <c>load</c>, <c>capacity</c>, <c>etcd-compare</c>, <c>redis-scale</c>, or the BenchmarkDotNet switcher with the remaining arguments.</summary>
     public static async Task<int> Main(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -31,6 +32,8 @@ public static class BenchProgram
                     return await CapacityCommand.RunAsync(args[1..], Console.Out, cts.Token).ConfigureAwait(false);
                 case "etcd-compare":
                     return await CompareCommand.RunAsync(args[1..], Console.Out, cts.Token).ConfigureAwait(false);
+                case "redis-scale":
+                    return await RedisScaleCommand.RunAsync(args[1..], Console.Out, cts.Token).ConfigureAwait(false);
                 default:
                     BenchmarkSwitcher.FromAssembly(typeof(BenchProgram).Assembly).Run(args, BenchConfig.Create());
                     return 0;

@@ -10,44 +10,6 @@ internal sealed partial class RedisRegistryStore
     public ValueTask<RegisterResult> RegisterAsync(string ns, InstanceRecord instance, TimeSpan ttl, CancellationToken cancellationToken) =>
         RegisterAsync(ns, instance, ttl, LeaseOwnership.Anonymous, cancellationToken);
 
-    public async ValueTask<RegisterResult> RegisterAsync(string ns, InstanceRecord instance, TimeSpan ttl, LeaseOwnership ownership, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(instance);
-        // ARGV: ns, app, id, body, ttl, MaxNamespaces, MaxInstancesPerNamespace, owner, admin,
-        // MaxInstancesPerPrincipal, MaxNamespacesPerPrincipal, then random lease id candidates.
-        const int fixedArgs = 11;
-        var args = new RedisValue[fixedArgs + RedisLeaseIds.CandidatesPerCall];
-        args[0] = ns;
-        args[1] = instance.App;
-        args[2] = instance.InstanceId;
-        args[3] = RedisRecordCodec.EncodeBody(instance);
-        args[4] = (long)ttl.TotalMilliseconds;
-        args[5] = _limits.MaxNamespaces;
-        args[6] = _limits.MaxInstancesPerNamespace;
-        args[7] = ownership.Principal ?? string.Empty;
-        args[8] = ownership.IsAdmin ? "1" : "0";
-        args[9] = _limits.MaxInstancesPerPrincipal;
-        args[10] = _limits.MaxNamespacesPerPrincipal;
-
-        // Every candidate taken is a 2^-62 event per candidate; a second round is already beyond belief.
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            for (var i = fixedArgs; i < args.Length; i++)
-            {
-                args[i] = RedisLeaseIds.Next();
-            }
-
-            var result = await OwnedAsync(EvaluateLimitedAsync(RedisScripts.Register, args, cancellationToken), ns, instance.App, instance.InstanceId).ConfigureAwait(false);
-            if (!result.IsNull)
-            {
-                var reply = (RedisResult[])result!;
-                return new RegisterResult((long)reply[0], ttl, (long)reply[1]);
-            }
-        }
-
-        throw new InvalidOperationException("Every random lease id candidate was already taken: the lease id source is broken.");
-    }
-
     public ValueTask<long?> UpdateInstanceAsync(string ns, string app, string instanceId, string? revision, IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken) =>
         UpdateInstanceAsync(ns, app, instanceId, revision, labels, LeaseOwnership.Anonymous, cancellationToken);
 
@@ -136,15 +98,17 @@ internal sealed partial class RedisRegistryStore
         }
         catch (RedisServerException ex) when (ex.Message.Contains("LIMIT ", StringComparison.Ordinal))
         {
-            var text = ex.Message[(ex.Message.IndexOf("LIMIT ", StringComparison.Ordinal) + 6)..];
-            var parts = text.Split(' ', 3);
-            if (parts.Length == 3 && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var max))
-            {
-                throw new RegistryLimitExceededException(parts[0], max, parts[2]);
-            }
-
-            throw new RegistryLimitExceededException(text, ex);
+            throw LimitExceeded(ex.Message[(ex.Message.IndexOf("LIMIT ", StringComparison.Ordinal) + 6)..], ex);
         }
+    }
+
+    /// <summary>A script's limit text <c>&lt;option&gt; &lt;max&gt; &lt;what&gt;</c> as <see cref="RegistryLimitExceededException"/>.</summary>
+    private static RegistryLimitExceededException LimitExceeded(string text, Exception? inner)
+    {
+        var parts = text.Split(' ', 3);
+        return parts.Length == 3 && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var max)
+            ? new RegistryLimitExceededException(parts[0], max, parts[2])
+            : inner is null ? new RegistryLimitExceededException(text) : new RegistryLimitExceededException(text, inner);
     }
 
     private static long? ToRevision(RedisResult result) =>

@@ -159,8 +159,12 @@ internal static class RedisScripts
         -- The feed is a stream whose entry ids are '<revision>-0', so a revision range is an id range.
         -- Revisions are contiguous (each one has exactly one entry), so the compacted-through watermark
         -- is simply the first kept entry's revision minus one.
+        -- Looks at the oldest entry first and reads more only when it is due: reading 100 entries (each
+        -- with all its fields) on every append was most of a registration's cost in Redis.
         local function trim_age(now)
           local cutoff = now - tonumber(ARGV[5])
+          local first = redis.call('XRANGE', feed, '-', '+', 'COUNT', 1)
+          if #first == 0 or tonumber(first[1][2][2]) >= cutoff then return end
           local head = redis.call('XRANGE', feed, '-', '+', 'COUNT', 100)
           for _, e in ipairs(head) do
             if tonumber(e[2][2]) < cutoff then redis.call('XDEL', feed, e[1]) else break end
@@ -202,74 +206,114 @@ internal static class RedisScripts
         """;
 
     /// <summary>
+    /// The registration of one instance, shared by <see cref="Register"/> and <see cref="RegisterMany"/>:
+    /// <c>register(ns, app, id, body, ttl, owner, admin, lim, first, last)</c> with owner '' = anonymous, admin '1'
+    /// (may take over another principal's instance), lim = {ns = MaxNamespaces, inst = MaxInstancesPerNamespace,
+    /// pinst = MaxInstancesPerPrincipal, pns = MaxNamespacesPerPrincipal} and the random lease id candidates in
+    /// ARGV[first..last]. Returns {'OK', lease, revision}, {'LIMIT', text} past a cap, {'OWNED'} when the instance
+    /// exists and another principal owns it, or {'TAKEN'} when every candidate is taken. Every check comes before
+    /// the first write, so a refusal changes nothing.
+    /// </summary>
+    private const string RegisterFunction = """
+        local function limit_text(name, max, what) return name .. ' ' .. max .. ' ' .. what end
+        local function register(ns, app, id, body, ttl, owner, admin, lim, first, last)
+          -- Lease ids are random (drawn by the caller), never a counter: a counter lets a caller renew
+          -- its own id + 1, a stranger's lease. A taken candidate (another node drew it) is skipped;
+          -- none free -> {'TAKEN'}, and the caller retries with new ones. Kept as strings: 62 bits do not fit
+          -- a Lua double.
+          local lease = nil
+          for i = first, last do
+            if redis.call('HEXISTS', owners, ARGV[i]) == 0 then lease = ARGV[i]; break end
+          end
+          if not lease then return {'TAKEN'} end
+          local old = redis.call('HGET', ikey(ns, app), id)
+          local oldowner = false
+          if old then oldowner = redis.call('HGET', principals, split(old, 3)[2]) end
+          if old and owner ~= '' and admin ~= '1' and oldowner and oldowner ~= owner then
+            return {'OWNED'}
+          end
+          if owner ~= '' and oldowner ~= owner then
+            local mine = tonumber(redis.call('HGET', pinst, owner) or '0')
+            if mine >= tonumber(lim.pinst) then
+              return {'LIMIT', limit_text('MaxInstancesPerPrincipal', lim.pinst, "principal '" .. owner .. "' owns " .. mine .. ' instances')}
+            end
+            if redis.call('HEXISTS', pnskey(owner), ns) == 0 then
+              local n = redis.call('HLEN', pnskey(owner))
+              if n >= tonumber(lim.pns) then
+                return {'LIMIT', limit_text('MaxNamespacesPerPrincipal', lim.pns, "principal '" .. owner .. "' owns instances in " .. n .. " namespaces, '" .. ns .. "' would be a new one")}
+              end
+            end
+          end
+          if not old then
+            if ns_full(ns, lim.ns) then
+              return {'LIMIT', limit_text('MaxNamespaces', lim.ns, redis.call('SCARD', nss) .. " namespaces hold state, '" .. ns .. "' would be a new one")}
+            end
+            local count = tonumber(redis.call('HGET', ninst, ns) or '0')
+            if count >= tonumber(lim.inst) then
+              return {'LIMIT', limit_text('MaxInstancesPerNamespace', lim.inst, "namespace '" .. ns .. "' has " .. count .. ' instances')}
+            end
+          end
+          local now, lnow = clock()
+          redis.call('ZREM', idle, ns .. '\n' .. app)
+          if old then
+            local p = split(old, 3)
+            redis.call('HDEL', owners, p[2])
+            own_release(oldowner, ns)
+            redis.call('HDEL', principals, p[2])
+            redis.call('ZREM', expiry, p[2])
+            redis.call('ZREM', established, p[2])
+          else
+            redis.call('HINCRBY', appskey(ns), app, 1)
+            redis.call('HINCRBY', ninst, ns, 1)
+            redis.call('SADD', nss, ns)
+          end
+          local rev = next_rev()
+          redis.call('HSET', ikey(ns, app), id, rev .. '\n' .. lease .. '\n' .. body)
+          redis.call('HSET', owners, lease, ns .. '\n' .. app .. '\n' .. id .. '\n' .. ttl)
+          redis.call('ZADD', expiry, fmt(lnow + tonumber(ttl)), lease)
+          if owner ~= '' then
+            redis.call('HSET', principals, lease, owner)
+            own_add(owner, ns)
+          end
+          append(rev, now, 'k', '1', 'n', ns, 'a', app, 'i', id, 'm', rev, 'b', body)
+          return {'OK', lease, rev}
+        end
+
+        """;
+
+    /// <summary>
     /// ARGV[6..12]: ns, app, instance id, body, ttl ms, MaxNamespaces, MaxInstancesPerNamespace; ARGV[13..16]: owner
     /// ('' = anonymous), admin ('1' may take over another principal's instance), MaxInstancesPerPrincipal,
     /// MaxNamespacesPerPrincipal; ARGV[17..]: random lease id candidates. Returns {lease, revision}, a LIMIT error
     /// past a cap, an OWNED error when the instance exists and another principal owns it, or nil (nothing
     /// changed) when every candidate is taken.
     /// </summary>
-    public const string Register = Prelude + """
-        local ns, app, id, body, ttl = ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10]
-        -- Lease ids are random (drawn by the caller), never a counter: a counter lets a caller renew
-        -- its own id + 1, a stranger's lease. A taken candidate (another node drew it) is skipped;
-        -- none free -> nil, and the caller retries with new ones. Kept as strings: 62 bits do not fit
-        -- a Lua double.
-        local lease = nil
-        for i = 17, #ARGV do
-          if redis.call('HEXISTS', owners, ARGV[i]) == 0 then lease = ARGV[i]; break end
+    public const string Register = Prelude + RegisterFunction + """
+        local lim = {ns = ARGV[11], inst = ARGV[12], pinst = ARGV[15], pns = ARGV[16]}
+        local r = register(ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[13], ARGV[14], lim, 17, #ARGV)
+        if r[1] == 'OK' then return {r[2], r[3]} end
+        if r[1] == 'TAKEN' then return false end
+        if r[1] == 'OWNED' then return redis.error_reply('OWNED') end
+        return redis.error_reply('LIMIT ' .. r[2])
+        """;
+
+    /// <summary>
+    /// Several registrations in one call (the registrations that arrived while the previous call was in
+    /// flight). ARGV[6..10]: MaxNamespaces, MaxInstancesPerNamespace, MaxInstancesPerPrincipal,
+    /// MaxNamespacesPerPrincipal, candidates per registration (k); then per registration 7 + k arguments: ns, app,
+    /// instance id, body, ttl ms, owner ('' = anonymous), admin ('1'), k random lease id candidates. Each
+    /// registration stands alone, in order (a later one sees the earlier ones, as if sent one by one); returns one
+    /// reply per registration as <see cref="RegisterFunction"/> describes.
+    /// </summary>
+    public const string RegisterMany = Prelude + RegisterFunction + """
+        local lim = {ns = ARGV[6], inst = ARGV[7], pinst = ARGV[8], pns = ARGV[9]}
+        local k = tonumber(ARGV[10])
+        local stride = 7 + k
+        local out = {}
+        for i = 11, #ARGV - stride + 1, stride do
+          out[#out + 1] = register(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], lim, i + 7, i + 6 + k)
         end
-        if not lease then return false end
-        local old = redis.call('HGET', ikey(ns, app), id)
-        local owner, oldowner = ARGV[13], false
-        if old then oldowner = redis.call('HGET', principals, split(old, 3)[2]) end
-        if old and owner ~= '' and ARGV[14] ~= '1' and oldowner and oldowner ~= owner then
-          return redis.error_reply('OWNED')
-        end
-        if owner ~= '' and oldowner ~= owner then
-          local mine = tonumber(redis.call('HGET', pinst, owner) or '0')
-          if mine >= tonumber(ARGV[15]) then
-            return limit('MaxInstancesPerPrincipal', ARGV[15], "principal '" .. owner .. "' owns " .. mine .. ' instances')
-          end
-          if redis.call('HEXISTS', pnskey(owner), ns) == 0 then
-            local n = redis.call('HLEN', pnskey(owner))
-            if n >= tonumber(ARGV[16]) then
-              return limit('MaxNamespacesPerPrincipal', ARGV[16], "principal '" .. owner .. "' owns instances in " .. n .. " namespaces, '" .. ns .. "' would be a new one")
-            end
-          end
-        end
-        if not old then
-          if ns_full(ns, ARGV[11]) then
-            return limit('MaxNamespaces', ARGV[11], redis.call('SCARD', nss) .. " namespaces hold state, '" .. ns .. "' would be a new one")
-          end
-          local count = tonumber(redis.call('HGET', ninst, ns) or '0')
-          if count >= tonumber(ARGV[12]) then
-            return limit('MaxInstancesPerNamespace', ARGV[12], "namespace '" .. ns .. "' has " .. count .. ' instances')
-          end
-        end
-        local now, lnow = clock()
-        redis.call('ZREM', idle, ns .. '\n' .. app)
-        if old then
-          local p = split(old, 3)
-          redis.call('HDEL', owners, p[2])
-          own_release(oldowner, ns)
-          redis.call('HDEL', principals, p[2])
-          redis.call('ZREM', expiry, p[2])
-          redis.call('ZREM', established, p[2])
-        else
-          redis.call('HINCRBY', appskey(ns), app, 1)
-          redis.call('HINCRBY', ninst, ns, 1)
-          redis.call('SADD', nss, ns)
-        end
-        local rev = next_rev()
-        redis.call('HSET', ikey(ns, app), id, rev .. '\n' .. lease .. '\n' .. body)
-        redis.call('HSET', owners, lease, ns .. '\n' .. app .. '\n' .. id .. '\n' .. ttl)
-        redis.call('ZADD', expiry, fmt(lnow + tonumber(ttl)), lease)
-        if owner ~= '' then
-          redis.call('HSET', principals, lease, owner)
-          own_add(owner, ns)
-        end
-        append(rev, now, 'k', '1', 'n', ns, 'a', app, 'i', id, 'm', rev, 'b', body)
-        return {lease, rev}
+        return out
         """;
 
     /// <summary>
@@ -286,6 +330,34 @@ internal static class RedisScripts
         redis.call('ZADD', expiry, fmt(lnow + tonumber(o[4])), ARGV[7])
         redis.call('ZADD', established, fmt(lnow + tonumber(o[4])), ARGV[7])
         return tonumber(o[4])
+        """;
+
+    /// <summary>
+    /// The renewals of one KeepAlive burst. ARGV[6..]: triples of ns, lease, required owner ('' = any). Returns
+    /// one number per triple, each exactly what <see cref="Renew"/> answers for it: the TTL in ms, or -1 when the
+    /// lease is unknown, in another namespace or owned by another principal. The clock is read once, when the
+    /// first lease is found (a burst without one touches nothing, like a Renew that finds nothing).
+    /// </summary>
+    public const string RenewMany = Prelude + """
+        local out = {}
+        local lnow = nil
+        for i = 6, #ARGV - 2, 3 do
+          local lease = ARGV[i + 1]
+          local r = -1
+          local owner = redis.call('HGET', owners, lease)
+          if owner and owned(lease, ARGV[i + 2]) then
+            local o = split(owner, 4)
+            if o[1] == ARGV[i] then
+              if not lnow then local _, l = clock(); lnow = l end
+              local exp = fmt(lnow + tonumber(o[4]))
+              redis.call('ZADD', expiry, exp, lease)
+              redis.call('ZADD', established, exp, lease)
+              r = tonumber(o[4])
+            end
+          end
+          out[#out + 1] = r
+        end
+        return out
         """;
 
     /// <summary>

@@ -742,6 +742,119 @@ public abstract class RegistryStoreContractTests<TFixture> : IClassFixture<TFixt
         await store.RegisterAsync("two", Record("orders", "a"), Ttl, alice, Ct);
     }
 
+    [Fact]
+    public async Task RenewBatch_FoundUnknownOtherOwnerOtherNamespace_EachAnsweredAsItsOwnRenew()
+    {
+        var store = await CreateAsync();
+        var alice = new LeaseOwnership("alice");
+        var mallory = new LeaseOwnership("mallory");
+        var owned = (await store.RegisterAsync(Ns, Record("orders", "owned"), Ttl, alice, Ct)).LeaseId;
+        var strangers = (await store.RegisterAsync(Ns, Record("orders", "strangers"), Ttl, alice, Ct)).LeaseId;
+        var anonymous = (await store.RegisterAsync(Ns, Record("orders", "anonymous"), Ttl, Ct)).LeaseId;
+        var elsewhere = (await store.RegisterAsync(Ns, Record("orders", "elsewhere"), Ttl, Ct)).LeaseId;
+        Time.Advance(TimeSpan.FromSeconds(8));
+
+        var results = await store.RenewBatchAsync(
+            [
+                new LeaseRenewal(Ns, owned, alice),
+                new LeaseRenewal(Ns, owned + 1, LeaseOwnership.Anonymous),
+                new LeaseRenewal(Ns, strangers, mallory),
+                new LeaseRenewal("other", elsewhere, LeaseOwnership.Anonymous),
+                new LeaseRenewal(Ns, anonymous, LeaseOwnership.Anonymous),
+                new LeaseRenewal(Ns, strangers, new LeaseOwnership("root", IsAdmin: true)),
+                new LeaseRenewal(Ns, anonymous, mallory),
+            ],
+            Ct);
+
+        Assert.Equal(
+            [new RenewResult(true, Ttl), RenewResult.NotFound, RenewResult.NotFound, RenewResult.NotFound, new RenewResult(true, Ttl), new RenewResult(true, Ttl), new RenewResult(true, Ttl)],
+            results);
+
+        // Only the found ones were renewed: the lease renewed from the wrong namespace lapses on time.
+        Time.Advance(TimeSpan.FromSeconds(8));
+        var lapsed = Assert.Single((await store.ScanLeasesAsync(10, Ct)).Lapsed);
+        Assert.Equal(elsewhere, lapsed.LeaseId);
+    }
+
+    [Fact]
+    public async Task RenewBatch_StrangerOnly_LeaseNotRenewed()
+    {
+        var store = await CreateAsync();
+        var lease = (await store.RegisterAsync(Ns, Record("orders", "a"), Ttl, new LeaseOwnership("alice"), Ct)).LeaseId;
+        Time.Advance(TimeSpan.FromSeconds(8));
+
+        var results = await store.RenewBatchAsync([new LeaseRenewal(Ns, lease, new LeaseOwnership("mallory")), new LeaseRenewal(Ns, lease, new LeaseOwnership("bob"))], Ct);
+
+        Assert.Equal([RenewResult.NotFound, RenewResult.NotFound], results);
+        Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(lease, Assert.Single((await store.ScanLeasesAsync(10, Ct)).Lapsed).LeaseId);
+    }
+
+    [Fact]
+    public async Task RenewBatch_Empty_EmptyAnswer()
+    {
+        var store = await CreateAsync();
+
+        Assert.Empty(await store.RenewBatchAsync([], Ct));
+    }
+
+    [Fact]
+    public async Task RenewBatch_LargerThanOneScript_EveryAnswerInOrder()
+    {
+        var store = await CreateAsync();
+        var leases = new List<long>();
+        for (var i = 0; i < 20; i++)
+        {
+            leases.Add((await store.RegisterAsync(Ns, Record("orders", $"i{i:00}"), Ttl, Ct)).LeaseId);
+        }
+
+        // 600 renewals (more than one RenewMany script of the Redis store): known leases at every 30th place.
+        var renewals = Enumerable.Range(0, 600).Select(i => new LeaseRenewal(Ns, i % 30 == 0 ? leases[i / 30] : 1_000_000_000L + i, LeaseOwnership.Anonymous)).ToArray();
+
+        var results = await store.RenewBatchAsync(renewals, Ct);
+
+        Assert.Equal(600, results.Count);
+        Assert.All(Enumerable.Range(0, 600), i => Assert.Equal(i % 30 == 0, results[i].Found));
+    }
+
+    [Fact]
+    public async Task Register_ConcurrentCalls_EachGetsItsOwnResultAndOnlyItsOwnRefusal()
+    {
+        var store = await CreateAsync(o => o.Limits.MaxInstancesPerPrincipal = 1);
+        await store.RegisterAsync(Ns, Record("orders", "alices"), Ttl, new LeaseOwnership("alice"), Ct);
+
+        var anonymous = Enumerable.Range(0, 150).Select(i => store.RegisterAsync(Ns, Record("orders", $"i{i:000}"), Ttl, Ct).AsTask()).ToArray();
+        var takeover = Started(() => store.RegisterAsync(Ns, Record("orders", "alices"), Ttl, new LeaseOwnership("mallory"), Ct));
+        var pastCap = Started(() => store.RegisterAsync(Ns, Record("orders", "alices-second"), Ttl, new LeaseOwnership("alice"), Ct));
+        var more = Enumerable.Range(150, 150).Select(i => store.RegisterAsync(Ns, Record("orders", $"i{i:000}"), Ttl, Ct).AsTask()).ToArray();
+
+        var registered = await Task.WhenAll(anonymous.Concat(more));
+        await Assert.ThrowsAsync<RegistryOwnershipException>(() => takeover);
+        var refused = await Assert.ThrowsAsync<RegistryLimitExceededException>(() => pastCap);
+
+        Assert.Equal(nameof(RegistryLimitsOptions.MaxInstancesPerPrincipal), refused.Limit);
+        Assert.Equal(300, registered.Select(r => r.LeaseId).Distinct().Count());
+        Assert.Equal(300, registered.Select(r => r.Revision).Distinct().Count());
+        var listed = (await store.ListInstancesAsync(Ns, "orders", Ct)).Instances;
+        Assert.Equal(301, listed.Count);
+        Assert.Equal("10.0.0.1", listed.Single(i => i.InstanceId == "alices").Host);
+        var renewed = await store.RenewBatchAsync(registered.Select(r => new LeaseRenewal(Ns, r.LeaseId, LeaseOwnership.Anonymous)).ToArray(), Ct);
+        Assert.All(renewed, r => Assert.True(r.Found));
+    }
+
+    /// <summary>The call as a task, also when the store refuses synchronously (the memory store does).</summary>
+    private static Task<T> Started<T>(Func<ValueTask<T>> call)
+    {
+        try
+        {
+            return call().AsTask();
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<T>(ex);
+        }
+    }
+
     private static InstanceRecord Record(string app, string id) =>
         new(app, id, "10.0.0.1", 5000, Instances.RevisionA, new Dictionary<string, string> { ["zone"] = "a" });
 
