@@ -47,6 +47,7 @@ internal sealed class CapacityReport
         Row("paced renewals / s (every instance each TTL/3) of asked", s => s.PacedRenewTtlMs == 0 ? "not run" : $"{s.PacedRenewalsPerSecond:N0} of {s.PacedRenewTargetPerSecond:N0} (TTL {s.PacedRenewTtlMs} ms)", "", "");
         Row("paced renewals: lapses, longest gap, registry CPU each, GC pause", s => s.PacedRenewTtlMs == 0 ? "not run" : $"{s.PacedRenewLapses:N0}, {s.PacedRenewMaxGapMs:F0} ms, {Ms(s.PacedRenewRegistryCpuMsPerRenewal)}, " + (s.PacedRenewGcPauseMs is { } p ? $"{p:F0} ms" : "n/a"), "", "");
         Row("resident memory per instance (RSS delta)", s => $"{s.RegistryRssBytesPerInstance:N0} B" + (s.Store == "redis" ? $" (+ redis {s.RedisRssBytesPerInstance:N0} B)" : ""), "~1.1 KB heap", "≤ 500 B");
+        Row("registry RSS per open watch stream", s => $"{s.RssBytesPerWatcher:N0} B", "", "");
         Row("fan-out change → delivered p50 / p99 (from send)", s => $"{s.FanoutP50MsFromSend:F1} / {s.FanoutP99MsFromSend:F1} ms", "p99 ≈ 33 ms", "p99 ≤ 20 ms");
         Row("fan-out p50 / p99 from the write's ack", s => $"{s.FanoutP50MsFromAck:F1} / {s.FanoutP99MsFromAck:F1} ms", "", "");
         Row("deliveries (watchers × changes)", s => $"{s.Deliveries:N0} / {s.ExpectedDeliveries:N0}", "", "");

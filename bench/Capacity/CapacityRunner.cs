@@ -341,6 +341,7 @@ internal sealed partial class CapacityRunner
 
         var watchers = _options.Watchers;
         var changes = _options.Changes;
+        var rssBeforeWatchers = registry.Read().RssBytes;
         // arrivals[w][k]: when watcher w saw change k (0 = not seen).
         var arrivals = new long[watchers][];
         var snapshots = 0;
@@ -397,7 +398,10 @@ internal sealed partial class CapacityRunner
             await Task.Delay(20, ct).ConfigureAwait(false);
         }
 
-        _progress.WriteLine($"[capacity {_store}] {watchers} watchers subscribed in {wait.Elapsed.TotalSeconds:F1} s; sending {changes} changes every {_options.ChangeIntervalMs} ms");
+        // What the open streams hold once set up (the snapshots written and their garbage given a moment to go).
+        await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+        result.RssBytesPerWatcher = Math.Round((double)(registry.Read().RssBytes - rssBeforeWatchers) / Math.Max(1, watchers));
+        _progress.WriteLine($"[capacity {_store}] {watchers} watchers subscribed in {wait.Elapsed.TotalSeconds:F1} s ({result.RssBytesPerWatcher:F0} B registry RSS each); sending {changes} changes every {_options.ChangeIntervalMs} ms");
         var sent = new long[changes];
         var acked = new long[changes];
         var before = registry.Read();

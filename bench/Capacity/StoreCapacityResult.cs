@@ -84,6 +84,9 @@ internal sealed class StoreCapacityResult
 
     public int Watchers { get; set; }
 
+    /// <summary>Registry RSS growth from opening the watch streams (after their snapshots), per stream.</summary>
+    public double RssBytesPerWatcher { get; set; }
+
     public int Changes { get; set; }
 
     public long Deliveries { get; set; }
