@@ -44,7 +44,12 @@ public class RecordEncodeBenchmarks
     private WatchResponse Build()
     {
         var response = new WatchResponse { Kind = WatchResponseKind.Snapshot, Revision = 2000 };
-        response.Instances.Add(_instances);
+        // A copy per message, as the registry converts store records per snapshot (compact then edits them in place).
+        foreach (var instance in _instances)
+        {
+            response.Instances.Add(instance.Clone());
+        }
+
         return response;
     }
 }

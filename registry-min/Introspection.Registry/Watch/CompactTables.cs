@@ -27,7 +27,7 @@ internal sealed class CompactTables
 
         for (var i = 0; i < response.Instances.Count; i++)
         {
-            response.Instances[i] = tables.Apply(response.Instances[i], response.AppTable, response.RevisionTable);
+            response.Instances[i] = tables.Apply(response.Instances[i], response.AppTable, response.RevisionTable, shared: false);
         }
     }
 
@@ -40,10 +40,11 @@ internal sealed class CompactTables
 
     /// <summary>
     /// The compact form of <paramref name="instance"/>, with the tables it refers to grown into
-    /// <paramref name="apps"/> / <paramref name="revisions"/>. The instance itself is never changed
-    /// (DELTA events are shared between watchers): a copy is returned when anything moves to a table.
+    /// <paramref name="apps"/> / <paramref name="revisions"/>. A <paramref name="shared"/> instance (a DELTA
+    /// event's, cached for every watcher) is never changed: a copy is returned when anything moves to a
+    /// table. An instance built for this one message (snapshot, list) is changed in place, saving the copy.
     /// </summary>
-    public Instance Apply(Instance instance, RepeatedField<string> apps, RepeatedField<string> revisions)
+    public Instance Apply(Instance instance, RepeatedField<string> apps, RepeatedField<string> revisions, bool shared)
     {
         var appRef = Reference(_appUses, _appRefs, apps, instance.App);
         var revisionRef = Reference(_revisionUses, _revisionRefs, revisions, instance.Revision);
@@ -52,7 +53,7 @@ internal sealed class CompactTables
             return instance;
         }
 
-        var compact = instance.Clone();
+        var compact = shared ? instance.Clone() : instance;
         if (appRef != 0)
         {
             compact.App = string.Empty;

@@ -50,8 +50,8 @@ internal static class WatchResponseEncoder
 
     /// <summary>
     /// Rewrites <paramref name="response"/> (a SNAPSHOT or DELTA built above, for a watcher that asked
-    /// for compact) into the compact form of protocol/COMPACT.md, in place. Shared event and instance
-    /// objects are replaced by compact copies, never changed.
+    /// for compact) into the compact form of protocol/COMPACT.md, in place. Snapshot instances are built
+    /// per message and change in place; shared DELTA events are replaced by compact copies, never changed.
     /// </summary>
     public static void Compact(WatchResponse response)
     {
@@ -71,7 +71,7 @@ internal static class WatchResponseEncoder
 
         for (var i = 0; i < response.Instances.Count; i++)
         {
-            response.Instances[i] = tables.Apply(response.Instances[i], response.AppTable, response.RevisionTable);
+            response.Instances[i] = tables.Apply(response.Instances[i], response.AppTable, response.RevisionTable, shared: false);
         }
 
         for (var i = 0; i < response.Events.Count; i++)
@@ -82,7 +82,7 @@ internal static class WatchResponseEncoder
                 continue;
             }
 
-            var instance = tables.Apply(change.Instance, response.AppTable, response.RevisionTable);
+            var instance = tables.Apply(change.Instance, response.AppTable, response.RevisionTable, shared: true);
             if (!ReferenceEquals(instance, change.Instance))
             {
                 response.Events[i] = new WatchEvent { Type = change.Type, Revision = change.Revision, Instance = instance, Mapping = change.Mapping };
