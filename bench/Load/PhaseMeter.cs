@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using System.Diagnostics;
 using Introspection.Bench.Infrastructure;
 using Introspection.Protocol.Registry.V1;
@@ -91,9 +92,11 @@ internal sealed class PhaseMeter : IPhaseMeter
     }
 
     /// <summary>
-    /// The registry's stored state as it serves it: every instance record (with its labels) plus
-    /// every service -> app mapping row, by serialized protobuf size. Call it after <see cref="End"/>,
-    /// so listing everything is charged to no phase.
+    /// The registry's stored state as it serves it to a reader that asks for the compact form
+    /// (protocol/COMPACT.md, as every consumer and the CLI do): every instance record (with its labels)
+    /// as listed compact, plus each app's table entries (the app name and revisions its instances share,
+    /// sent once per app), plus every service -> app mapping row, by serialized protobuf size. Call it
+    /// after <see cref="End"/>, so listing everything is charged to no phase.
     /// </summary>
     public async Task<(long Bytes, long Records)> MeasureStoredAsync(CancellationToken ct)
     {
@@ -103,11 +106,17 @@ internal sealed class PhaseMeter : IPhaseMeter
         foreach (var app in apps.Apps)
         {
             var list = await _client.ListInstancesAsync(
-                new ListInstancesRequest { Namespace = PhaseScript.Namespace, App = app.App }, deadline: RpcDeadline.FromNow(), cancellationToken: ct).ConfigureAwait(false);
+                new ListInstancesRequest { Namespace = PhaseScript.Namespace, App = app.App, Compact = true }, deadline: RpcDeadline.FromNow(), cancellationToken: ct).ConfigureAwait(false);
             foreach (var instance in list.Instances)
             {
                 bytes += instance.CalculateSize();
                 records++;
+            }
+
+            // The tables are part of what is served for these records: one tag byte plus the string each.
+            foreach (var value in list.AppTable.Concat(list.RevisionTable))
+            {
+                bytes += 1 + CodedOutputStream.ComputeStringSize(value);
             }
         }
 

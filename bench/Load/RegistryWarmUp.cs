@@ -20,7 +20,7 @@ internal static class RegistryWarmUp
         IReadOnlyList<RegistryClient> clients, RegistryProcess registry, IDictionary<string, string> labels, string revision, CancellationToken ct)
     {
         var client = clients[0];
-        var watch = new WatchRequest { Namespace = Namespace };
+        var watch = new WatchRequest { Namespace = Namespace, Compact = true };
         using var watchStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var watchCall = client.Watch(watch, cancellationToken: watchStop.Token);
         var leases = new List<long>();
@@ -51,7 +51,7 @@ internal static class RegistryWarmUp
             }
 
             leases.Clear();
-            await client.ListInstancesAsync(new ListInstancesRequest { Namespace = Namespace, App = "warmup" }, deadline: RpcDeadline.FromNow(), cancellationToken: ct).ConfigureAwait(false);
+            await client.ListInstancesAsync(new ListInstancesRequest { Namespace = Namespace, App = "warmup", Compact = true }, deadline: RpcDeadline.FromNow(), cancellationToken: ct).ConfigureAwait(false);
             await client.MapServiceAsync(new MapServiceRequest { Namespace = Namespace, App = "warmup", Services = { "warmup.Service" } }, deadline: RpcDeadline.FromNow(), cancellationToken: ct).ConfigureAwait(false);
             await client.LookupServiceAsync(new LookupServiceRequest { Namespace = Namespace, Service = "warmup.Service" }, deadline: RpcDeadline.FromNow(), cancellationToken: ct).ConfigureAwait(false);
             await Parallel.ForEachAsync(Enumerable.Range(0, 200), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (i, token) =>

@@ -151,7 +151,8 @@ internal sealed class SimulatedConsumer : IAsyncDisposable, IMetadataLookup
         {
             try
             {
-                var request = new WatchRequest { Namespace = _namespace, SinceRevision = lastRevision };
+                // Compact, as the client library watches: the pushed bytes are what a real consumer downloads.
+                var request = new WatchRequest { Namespace = _namespace, SinceRevision = lastRevision, Compact = true };
                 request.Apps.Add(apps);
                 using var call = _registry.Watch(request, cancellationToken: ct);
                 await foreach (var response in call.ResponseStream.ReadAllAsync(ct).ConfigureAwait(false))
@@ -159,6 +160,7 @@ internal sealed class SimulatedConsumer : IAsyncDisposable, IMetadataLookup
                     var now = Stopwatch.GetTimestamp();
                     Interlocked.Increment(ref _counters.WatchMessages);
                     Interlocked.Add(ref _counters.WatchBytes, response.CalculateSize());
+                    CompactForm.Expand(response);
                     Apply(appSet, response, now);
                     lastRevision = response.Revision;
                     if (first && response.Kind == WatchResponseKind.Snapshot)

@@ -82,7 +82,8 @@ internal sealed partial class RegistryWatchLoop
     /// </summary>
     internal static WatchRequest BuildWatchRequest(string @namespace, IReadOnlyCollection<string> apps, long sinceRevision)
     {
-        var request = new WatchRequest { Namespace = @namespace, SinceRevision = sinceRevision, IncludeServiceMappings = true };
+        // Compact: repeated apps and revisions come once per message (protocol/COMPACT.md); WatchStream expands them.
+        var request = new WatchRequest { Namespace = @namespace, SinceRevision = sinceRevision, IncludeServiceMappings = true, Compact = true };
         if (apps.Count <= MaxWatchApps)
         {
             request.Apps.Add(apps);

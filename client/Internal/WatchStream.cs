@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Introspection.Protocol;
 using Introspection.Protocol.Registry.V1;
 using RegistryClient = Introspection.Protocol.Registry.V1.Registry.RegistryClient;
 
@@ -72,7 +73,7 @@ internal sealed class WatchStream : IDisposable
             throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"The registry sent no Watch snapshot within {timeout}."));
         }
 
-        return _call.ResponseStream.Current;
+        return Expanded(_call.ResponseStream.Current);
     }
 
     /// <summary>Applies every further message through <paramref name="apply"/> until it returns false or the stream ends.</summary>
@@ -87,7 +88,7 @@ internal sealed class WatchStream : IDisposable
         {
             while (await _call.ResponseStream.MoveNext(_cts.Token).ConfigureAwait(false))
             {
-                if (!apply(this, _call.ResponseStream.Current))
+                if (!apply(this, Expanded(_call.ResponseStream.Current)))
                 {
                     return;
                 }
@@ -98,6 +99,23 @@ internal sealed class WatchStream : IDisposable
         catch (Exception ex)
         {
             Failure = ex;
+        }
+    }
+
+    /// <summary>
+    /// The inline form of a (possibly compact) message, so the view only ever sees inline records. A message that
+    /// cannot be expanded is a bad answer from this registry: the stream fails with a clear status and reconnects.
+    /// </summary>
+    private WatchResponse Expanded(WatchResponse response)
+    {
+        try
+        {
+            CompactForm.Expand(response);
+            return response;
+        }
+        catch (CompactFormException ex)
+        {
+            throw new RpcException(new Status(StatusCode.Internal, $"The registry at {Address} sent a Watch message that cannot be expanded: {ex.Message}", ex));
         }
     }
 

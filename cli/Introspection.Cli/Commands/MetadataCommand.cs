@@ -28,7 +28,7 @@ internal static class MetadataCommand
                 throw new CliException(ExitCodes.Usage, $"--revision '{asked}' is not a revision (\"0\" or 64 lowercase hex characters)");
             }
 
-            var listed = await context.Registry.ListInstancesAsync(new ListInstancesRequest { Namespace = context.Settings.Namespace, App = name }, deadline: context.Settings.Deadline, cancellationToken: ct).ConfigureAwait(false);
+            var listed = await CompactReads.ListInstancesAsync(context, name, ct).ConfigureAwait(false);
             if (listed.Instances.Count == 0)
             {
                 throw new CliException(ExitCodes.NotFound, $"app '{name}' has no live instance in namespace '{context.Settings.NamespaceShown}'");

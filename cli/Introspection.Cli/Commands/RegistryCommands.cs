@@ -44,7 +44,7 @@ internal static class RegistryCommands
         CliCommand.SetAction(command, options, async (parse, context, ct) =>
         {
             var name = parse.GetValue(app)!;
-            var response = await context.Registry.ListInstancesAsync(new ListInstancesRequest { Namespace = context.Settings.Namespace, App = name }, deadline: context.Settings.Deadline, cancellationToken: ct).ConfigureAwait(false);
+            var response = await CompactReads.ListInstancesAsync(context, name, ct).ConfigureAwait(false);
             if (response.Instances.Count == 0)
             {
                 // The registry answers an empty list for an unknown app; a script wants to know.

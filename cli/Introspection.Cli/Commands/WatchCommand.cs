@@ -20,17 +20,18 @@ internal static class WatchCommand
         var command = new Command("watch", "live instances until Ctrl+C") { apps };
         CliCommand.SetAction(command, options, async (parse, context, ct) =>
         {
-            var request = new WatchRequest { Namespace = context.Settings.Namespace };
+            var request = new WatchRequest { Namespace = context.Settings.Namespace, Compact = true };
             request.Apps.Add(parse.GetValue(apps) ?? []);
             // No deadline: the stream lives until Ctrl+C. The first answer (the snapshot) must come in time, though.
             using var call = context.Registry.Watch(request, cancellationToken: ct);
+            var stream = new ExpandingWatchReader(call.ResponseStream);
             var view = new SortedDictionary<(string App, string Id), Instance>();
             using (var first = CancellationTokenSource.CreateLinkedTokenSource(ct))
             {
                 first.CancelAfter(context.Settings.Timeout);
                 try
                 {
-                    if (!await call.ResponseStream.MoveNext(first.Token).ConfigureAwait(false))
+                    if (!await stream.MoveNext(first.Token).ConfigureAwait(false))
                     {
                         throw new CliException(ExitCodes.Unreachable, "the registry closed the watch before its snapshot");
                     }
@@ -43,11 +44,11 @@ internal static class WatchCommand
 
             if (context.Output.Json || !context.Output.IsInteractive)
             {
-                await StreamLinesAsync(context, call.ResponseStream, view, ct).ConfigureAwait(false);
+                await StreamLinesAsync(context, stream, view, ct).ConfigureAwait(false);
             }
             else
             {
-                await StreamLiveAsync(context, call.ResponseStream, view, ct).ConfigureAwait(false);
+                await StreamLiveAsync(context, stream, view, ct).ConfigureAwait(false);
             }
 
             return ExitCodes.Ok;

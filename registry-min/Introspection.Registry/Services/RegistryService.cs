@@ -127,6 +127,11 @@ internal sealed partial class RegistryService : Protocol.Registry.V1.Registry.Re
             response.Instances.Add(ProtoConvert.ToProto(instance));
         }
 
+        if (request.Compact)
+        {
+            CompactTables.Compact(response);
+        }
+
         return response;
     }
 
@@ -164,7 +169,7 @@ internal sealed partial class RegistryService : Protocol.Registry.V1.Registry.Re
         RequestValidator.WatchApps(request.Apps);
         RequestValidator.SinceRevision(request.SinceRevision);
         IReadOnlySet<string>? apps = request.Apps.Count == 0 ? null : new HashSet<string>(request.Apps, StringComparer.Ordinal);
-        var filter = new WatchFilter(ns, apps, request.IncludeServiceMappings);
+        var filter = new WatchFilter(ns, apps, request.IncludeServiceMappings, request.Compact);
 
         // Long-lived streams end when the registry stops, or Kestrel's graceful shutdown would wait
         // for them until its timeout. UNAVAILABLE tells the client to reconnect (elsewhere) and resume.

@@ -2,14 +2,19 @@ using Introspection.Registry.Stores;
 
 namespace Introspection.Registry.Watch;
 
-/// <summary>What one watcher wants: a namespace, a set of apps (null: all) and optionally mappings.</summary>
-internal sealed class WatchFilter(string ns, IReadOnlySet<string>? apps, bool includeMappings)
+/// <summary>
+/// What one watcher wants: a namespace, a set of apps (null: all), optionally mappings, and whether
+/// its messages come in the compact form (protocol/COMPACT.md).
+/// </summary>
+internal sealed class WatchFilter(string ns, IReadOnlySet<string>? apps, bool includeMappings, bool compact = false)
 {
     public string Namespace { get; } = ns;
 
     public IReadOnlySet<string>? Apps { get; } = apps;
 
     public bool IncludeMappings { get; } = includeMappings;
+
+    public bool Compact { get; } = compact;
 
     public bool Matches(ChangeEvent change)
     {

@@ -47,4 +47,46 @@ internal static class WatchResponseEncoder
         response.Revision = count > 0 ? Math.Max(minimumRevision, events[start + count - 1].Revision) : minimumRevision;
         return response;
     }
+
+    /// <summary>
+    /// Rewrites <paramref name="response"/> (a SNAPSHOT or DELTA built above, for a watcher that asked
+    /// for compact) into the compact form of protocol/COMPACT.md, in place. Snapshot instances are built
+    /// per message and change in place; shared DELTA events are replaced by compact copies, never changed.
+    /// </summary>
+    public static void Compact(WatchResponse response)
+    {
+        var tables = new CompactTables();
+        foreach (var instance in response.Instances)
+        {
+            tables.Count(instance);
+        }
+
+        foreach (var change in response.Events)
+        {
+            if (change.Instance is not null)
+            {
+                tables.Count(change.Instance);
+            }
+        }
+
+        for (var i = 0; i < response.Instances.Count; i++)
+        {
+            response.Instances[i] = tables.Apply(response.Instances[i], response.AppTable, response.RevisionTable, shared: false);
+        }
+
+        for (var i = 0; i < response.Events.Count; i++)
+        {
+            var change = response.Events[i];
+            if (change.Instance is null)
+            {
+                continue;
+            }
+
+            var instance = tables.Apply(change.Instance, response.AppTable, response.RevisionTable, shared: true);
+            if (!ReferenceEquals(instance, change.Instance))
+            {
+                response.Events[i] = new WatchEvent { Type = change.Type, Revision = change.Revision, Instance = instance, Mapping = change.Mapping };
+            }
+        }
+    }
 }

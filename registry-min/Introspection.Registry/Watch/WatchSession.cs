@@ -36,6 +36,10 @@ internal sealed partial class WatchSession
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(writer);
+        if (filter.Compact)
+        {
+            writer = new CompactWatchWriter(writer);
+        }
 
         // Subscribe before reading anything: every change after `dispatched` reaches the queue, and
         // the snapshot or history read below covers everything up to it, so nothing falls between.
