@@ -43,7 +43,7 @@ public class FanoutEncodeBenchmarks
     public int Shared()
     {
         // A fresh range per invocation, so each invocation pays for one build like a real change does.
-        var group = new WatchGroup("default\n-\napp000");
+        var group = new WatchGroup("default\n-i\napp000", compact: false);
         var after = ++_after;
         var bytes = 0;
         for (var w = 0; w < Watchers; w++)

@@ -19,13 +19,25 @@ internal sealed class CompactWatchWriter(IAsyncStreamWriter<WatchResponse> inner
 
     public Task WriteAsync(WatchResponse message)
     {
-        WatchResponseEncoder.Compact(message);
+        CompactUnlessShared(message);
         return inner.WriteAsync(message);
     }
 
     public Task WriteAsync(WatchResponse message, CancellationToken cancellationToken)
     {
-        WatchResponseEncoder.Compact(message);
+        CompactUnlessShared(message);
         return inner.WriteAsync(message, cancellationToken);
+    }
+
+    /// <summary>
+    /// A shared DELTA (<see cref="WatchGroup"/>) was compacted before it was serialized and is written to other
+    /// compact watchers too: it must not be rewritten again.
+    /// </summary>
+    private static void CompactUnlessShared(WatchResponse message)
+    {
+        if (!PreSerializedWatchResponses.TryGetPayload(message, out _))
+        {
+            WatchResponseEncoder.Compact(message);
+        }
     }
 }

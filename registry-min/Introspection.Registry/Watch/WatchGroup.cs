@@ -14,7 +14,7 @@ namespace Introspection.Registry.Watch;
 /// a different range (it woke later and took one more event) simply builds its own. The hub counts members under
 /// its lock and drops the group with its last watcher.
 /// </remarks>
-internal sealed class WatchGroup(string key)
+internal sealed class WatchGroup(string key, bool compact)
 {
     private SharedDelta? _last;
 
@@ -42,6 +42,12 @@ internal sealed class WatchGroup(string key)
         }
 
         var response = WatchResponseEncoder.Delta(events, start, count, after);
+        if (compact)
+        {
+            // Before serializing: the payload is what goes out, and CompactWatchWriter leaves pre-serialized messages alone.
+            WatchResponseEncoder.Compact(response);
+        }
+
         PreSerializedWatchResponses.Serialize(response);
         Volatile.Write(ref _last, new SharedDelta(after, through, response));
         return response;

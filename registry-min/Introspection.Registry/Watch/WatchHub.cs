@@ -108,7 +108,7 @@ internal sealed partial class WatchHub : BackgroundService
             _perNamespace[filter.Namespace] = count + 1;
             if (!_groups.TryGetValue(key, out var group))
             {
-                group = new WatchGroup(key);
+                group = new WatchGroup(key, filter.Compact);
                 _groups.Add(key, group);
             }
 

@@ -32,7 +32,7 @@ internal sealed class Watcher
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         Filter = filter;
         _capacity = capacity;
-        Group = group ?? new WatchGroup(WatchGroupKey.For(filter));
+        Group = group ?? new WatchGroup(WatchGroupKey.For(filter), filter.Compact);
     }
 
     public WatchFilter Filter { get; }

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Grpc.Core;
+using Introspection.Protocol;
 using Introspection.Protocol.Registry.V1;
 using Introspection.Registry.Services;
 using Introspection.Registry.Tests.Infrastructure;
@@ -32,6 +33,61 @@ public sealed class SharedDeltaTests
         Assert.Equal([change.Revision], shared.Events.Select(e => e.Revision));
         Assert.True(PreSerializedWatchResponses.TryGetPayload(shared, out var payload));
         Assert.Equal(shared.ToByteArray(), payload);
+    }
+
+    [Fact]
+    public async Task RunAsync_CompactAndInlineWatchersOfOneApp_EachGetTheirOwnFormCompactOnesShare()
+    {
+        await using var harness = new WatchHarness(o => o.Watch.CoalescingWindow = TimeSpan.FromMilliseconds(50));
+        await harness.StartAsync();
+        using var stop = new CancellationTokenSource();
+        var orders = new HashSet<string> { "orders" };
+        var compact1 = new RecordingStreamWriter<WatchResponse>();
+        var compact2 = new RecordingStreamWriter<WatchResponse>();
+        var inline = new RecordingStreamWriter<WatchResponse>();
+        var sessions = new[]
+        {
+            harness.Session.RunAsync(new WatchFilter("default", orders, includeMappings: false, compact: true), 0, compact1, stop.Token),
+            harness.Session.RunAsync(new WatchFilter("default", orders, includeMappings: false, compact: true), 0, compact2, stop.Token),
+            harness.Session.RunAsync(new WatchFilter("default", orders, includeMappings: false), 0, inline, stop.Token),
+        };
+        await Task.WhenAll(WatchHarness.WaitForMessagesAsync(compact1, 1), WatchHarness.WaitForMessagesAsync(compact2, 1), WatchHarness.WaitForMessagesAsync(inline, 1));
+        Assert.Equal(2, harness.Hub.GroupCount);
+
+        // Two instances of one build in one DELTA (both within the window after the snapshots, on the fake
+        // clock): the compact form puts their app and revision in tables.
+        await harness.RegisterAsync("orders", "a");
+        var last = await harness.RegisterAsync("orders", "b");
+        await Poll.UntilAsync(() => harness.Hub.DispatchedRevision >= last.Revision, because: "the hub dispatched both");
+        await Poll.UntilAsync(() => harness.Time.TimersCreated >= 3, because: "every session waits out its window");
+        harness.Time.Advance(TimeSpan.FromMilliseconds(50));
+        await Task.WhenAll(
+            Poll.UntilAsync(() => compact1.Messages.Skip(1).Sum(m => m.Events.Count) >= 2, "compact watcher 1 saw both"),
+            Poll.UntilAsync(() => compact2.Messages.Skip(1).Sum(m => m.Events.Count) >= 2, "compact watcher 2 saw both"),
+            Poll.UntilAsync(() => inline.Messages.Skip(1).Sum(m => m.Events.Count) >= 2, "inline watcher saw both"));
+
+        Assert.All(inline.Messages.Skip(1).SelectMany(m => m.Events), e =>
+        {
+            Assert.Equal(0u, e.Instance.AppRef);
+            Assert.Equal("orders", e.Instance.App);
+        });
+        var delta = Assert.Single(compact1.Messages.Skip(1));
+        Assert.Same(delta, Assert.Single(compact2.Messages.Skip(1)));
+        Assert.Equal(["orders"], delta.AppTable);
+        Assert.All(delta.Events, e => Assert.Equal(1u, e.Instance.AppRef));
+
+        // Whatever was shared was compacted once, before its payload was taken: the payload is the message.
+        foreach (var message in compact1.Messages.Skip(1))
+        {
+            Assert.True(PreSerializedWatchResponses.TryGetPayload(message, out var payload));
+            Assert.Equal(message.ToByteArray(), payload);
+            var expanded = message.Clone();
+            CompactForm.Expand(expanded);
+            Assert.All(expanded.Events, e => Assert.Equal("orders", e.Instance.App));
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(sessions).WaitAsync(TestTimeouts.Long);
     }
 
     [Fact]
