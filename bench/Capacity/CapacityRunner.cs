@@ -253,58 +253,20 @@ internal sealed partial class CapacityRunner
     private async Task RenewAsync(RegistryProcess registry, RedisProcess? redis, RegistryClient[] clients, long[] leases, StoreCapacityResult result, CancellationToken ct)
     {
         var streams = Math.Min(_options.KeepAliveStreams, leases.Length);
-        long ok = 0;
-        long notOk = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var before = registry.Read();
         var redisBefore = redis?.Read();
         var selfBefore = Environment.CpuUsage.TotalTime;
         var clock = Stopwatch.StartNew();
         stop.CancelAfter(TimeSpan.FromSeconds(_options.RenewSeconds));
-        var tasks = Enumerable.Range(0, streams).Select(s => Task.Run(async () =>
-        {
-            using var call = clients[s % clients.Length].KeepAlive(cancellationToken: CancellationToken.None);
-            using var window = new SemaphoreSlim(_options.RenewWindow, _options.RenewWindow);
-            var reader = Task.Run(async () =>
-            {
-                await foreach (var response in call.ResponseStream.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
-                {
-                    if (response.Code == 0)
-                    {
-                        Interlocked.Increment(ref ok);
-                    }
-                    else
-                    {
-                        Interlocked.Increment(ref notOk);
-                    }
-
-                    window.Release();
-                }
-            });
-            try
-            {
-                // Stream s owns leases s, s + streams, s + 2·streams, ... and renews them round and round.
-                for (var i = s; !stop.IsCancellationRequested; i += streams)
-                {
-                    if (i >= leases.Length)
-                    {
-                        i = s;
-                    }
-
-                    await window.WaitAsync(stop.Token).ConfigureAwait(false);
-                    await call.RequestStream.WriteAsync(new KeepAliveRequest { Namespace = Namespace, LeaseId = leases[i] }, CancellationToken.None).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-            }
-
-            // Let the in-flight renewals come back so every one sent is counted.
-            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
-            await reader.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None).ConfigureAwait(false);
-        }, CancellationToken.None)).ToArray();
-        await Task.WhenAll(tasks).ConfigureAwait(false);
+        // Stream s owns leases s, s + streams, s + 2·streams, ... and renews them round and round.
+        var tasks = Enumerable.Range(0, streams)
+            .Select(s => Task.Run(() => WindowedRenewalStream.RunAsync(clients[s % clients.Length], Namespace, leases, s, streams, _options.RenewWindow, stop.Token), CancellationToken.None))
+            .ToArray();
+        var counts = await Task.WhenAll(tasks).ConfigureAwait(false);
         clock.Stop();
+        var ok = counts.Sum(c => c.Ok);
+        var notOk = counts.Sum(c => c.NotOk);
         var after = registry.Read();
         result.LoadGeneratorCpuSecondsRenewal = Math.Round((Environment.CpuUsage.TotalTime - selfBefore).TotalSeconds, 2);
         result.RegistryCpuSecondsRenewal = Math.Round(after.CpuSeconds - before.CpuSeconds, 2);

@@ -39,10 +39,7 @@ internal static class RedisScaleCommand
         }
 
         var markdown = report.ToMarkdown();
-        await File.WriteAllTextAsync(Path.Combine(outDir, MarkdownFile), $"<!-- {report.Command} -->\n\n" + markdown, ct).ConfigureAwait(false);
-        await output.WriteLineAsync().ConfigureAwait(false);
-        await output.WriteLineAsync(markdown).ConfigureAwait(false);
-        await output.WriteLineAsync($"results: {Path.Combine(outDir, JsonFile)}, {MarkdownFile}").ConfigureAwait(false);
+        await ResultsPublisher.PublishAsync(outDir, JsonFile, MarkdownFile, report.Command, markdown, output, ct).ConfigureAwait(false);
         return report.Runs.All(r => r.Error is null && r.Warnings.Count == 0) ? 0 : 2;
     }
 }

@@ -175,45 +175,16 @@ internal sealed class RedisScaleRunner
     private async Task<(long Ok, long Failed)> RenewAsync(RegistryClient[][] clients, long[] leases, int streams, int window, CancellationToken ct)
     {
         streams = Math.Min(streams, leases.Length);
-        long ok = 0;
-        long notOk = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         stop.CancelAfter(TimeSpan.FromSeconds(_options.RenewSeconds));
-        var tasks = Enumerable.Range(0, streams).Select(s => Task.Run(async () =>
-        {
-            var node = clients[s % clients.Length];
-            using var call = node[(s / clients.Length) % node.Length].KeepAlive(cancellationToken: CancellationToken.None);
-            using var inFlight = new SemaphoreSlim(window, window);
-            var reader = Task.Run(async () =>
+        var tasks = Enumerable.Range(0, streams)
+            .Select(s => Task.Run(() =>
             {
-                await foreach (var response in call.ResponseStream.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
-                {
-                    Interlocked.Increment(ref response.Code == 0 ? ref ok : ref notOk);
-                    inFlight.Release();
-                }
-            });
-            try
-            {
-                for (var i = s; !stop.IsCancellationRequested; i += streams)
-                {
-                    if (i >= leases.Length)
-                    {
-                        i = s;
-                    }
-
-                    await inFlight.WaitAsync(stop.Token).ConfigureAwait(false);
-                    await call.RequestStream.WriteAsync(new KeepAliveRequest { Namespace = Namespace, LeaseId = leases[i] }, CancellationToken.None).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-            }
-
-            // Let the in-flight renewals come back so every one sent is counted.
-            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
-            await reader.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None).ConfigureAwait(false);
-        }, CancellationToken.None)).ToArray();
-        await Task.WhenAll(tasks).ConfigureAwait(false);
-        return (ok, notOk);
+                var node = clients[s % clients.Length];
+                return WindowedRenewalStream.RunAsync(node[(s / clients.Length) % node.Length], Namespace, leases, s, streams, window, stop.Token);
+            }, CancellationToken.None))
+            .ToArray();
+        var counts = await Task.WhenAll(tasks).ConfigureAwait(false);
+        return (counts.Sum(c => c.Ok), counts.Sum(c => c.NotOk));
     }
 }

@@ -65,10 +65,7 @@ internal static class CompareCommand
         }
 
         var markdown = report.ToMarkdown();
-        await File.WriteAllTextAsync(Path.Combine(outDir, MarkdownFile), $"<!-- {command} -->\n\n" + markdown, ct).ConfigureAwait(false);
-        await output.WriteLineAsync().ConfigureAwait(false);
-        await output.WriteLineAsync(markdown).ConfigureAwait(false);
-        await output.WriteLineAsync($"results: {Path.Combine(outDir, JsonFile)}, {MarkdownFile}").ConfigureAwait(false);
+        await ResultsPublisher.PublishAsync(outDir, JsonFile, MarkdownFile, command, markdown, output, ct).ConfigureAwait(false);
         return report.Results.All(r => r.Error is null && r.Deliveries == r.ExpectedDeliveries) ? 0 : 2;
     }
 
