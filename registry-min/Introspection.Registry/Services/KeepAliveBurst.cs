@@ -41,24 +41,17 @@ internal sealed class KeepAliveBurst(int capacity)
     public KeepAliveResponse Response(int index) =>
         _responses[index] ?? throw new InvalidOperationException($"KeepAlive request {index} of the burst was never answered.");
 
-    /// <summary>One renewal per unanswered request, in order; <see cref="AnswerPending"/> answers them by the same positions.</summary>
-    public IReadOnlyList<LeaseRenewal> CollectRenewals(Func<KeepAliveRequest, LeaseRenewal> toRenewal)
-    {
-        _pending.Clear();
-        _renewals.Clear();
-        for (var i = 0; i < _requests.Count; i++)
-        {
-            if (_responses[i] is null)
-            {
-                _pending.Add(i);
-                _renewals.Add(toRenewal(_requests[i]!));
-            }
-        }
+    /// <summary>The renewals <see cref="Renew"/> collected, in order; <see cref="AnswerPending"/> answers them by the same positions.</summary>
+    public IReadOnlyList<LeaseRenewal> Renewals => _renewals;
 
-        return _renewals;
+    /// <summary>The request at <paramref name="index"/> goes to the store as <paramref name="renewal"/>.</summary>
+    public void Renew(int index, LeaseRenewal renewal)
+    {
+        _pending.Add(index);
+        _renewals.Add(renewal);
     }
 
-    /// <summary>Answers every request collected by <see cref="CollectRenewals"/>: <paramref name="answer"/> gets its position among the renewals and the request.</summary>
+    /// <summary>Answers every request collected by <see cref="Renew"/>: <paramref name="answer"/> gets its position among the renewals and the request.</summary>
     public void AnswerPending(Func<int, KeepAliveRequest, KeepAliveResponse> answer)
     {
         for (var position = 0; position < _pending.Count; position++)

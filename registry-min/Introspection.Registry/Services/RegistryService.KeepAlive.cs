@@ -116,17 +116,22 @@ internal sealed partial class RegistryService
     {
         for (var i = 0; i < burst.Count; i++)
         {
-            if (burst.Request(i) is { } request && Check(request, caller) is { } refused)
+            if (burst.Request(i) is not { } request)
+            {
+                continue;
+            }
+
+            if (Check(request, caller, out var ns) is { } refused)
             {
                 burst.Answer(i, refused);
             }
+            else
+            {
+                burst.Renew(i, new LeaseRenewal(ns, request.LeaseId, Ownership(caller, ns)));
+            }
         }
 
-        var renewals = burst.CollectRenewals(request =>
-        {
-            var ns = RequestValidator.Namespace(request.Namespace);
-            return new LeaseRenewal(ns, request.LeaseId, Ownership(caller, ns));
-        });
+        var renewals = burst.Renewals;
         if (renewals.Count == 0)
         {
             return;
@@ -170,17 +175,20 @@ internal sealed partial class RegistryService
         }
     }
 
-    /// <summary>The refusal a request gets before any store call (bad namespace, bad id, missing grant); null when it may renew.</summary>
-    private KeepAliveResponse? Check(KeepAliveRequest request, RegistryCaller? caller)
+    /// <summary>
+    /// The refusal a request gets before any store call (bad namespace, bad id, missing grant); null when it may
+    /// renew, with <paramref name="ns"/> its validated namespace.
+    /// </summary>
+    private KeepAliveResponse? Check(KeepAliveRequest request, RegistryCaller? caller, out string ns)
     {
         var response = new KeepAliveResponse { LeaseId = request.LeaseId };
-        string ns;
         try
         {
             ns = RequestValidator.Namespace(request.Namespace);
         }
         catch (RpcException ex)
         {
+            ns = string.Empty;
             return Fail(response, StatusCode.InvalidArgument, ex.Status.Detail);
         }
 
