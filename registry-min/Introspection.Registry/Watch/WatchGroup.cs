@@ -11,11 +11,13 @@ namespace Introspection.Registry.Watch;
 /// </summary>
 /// <remarks>
 /// One slot (the last range built) is enough: watchers in step drain the same range, and a watcher that drained
-/// a different range (it woke later and took one more event) simply builds its own. The hub counts members under
+/// a different range (it woke later and took one more event) simply builds its own. Reads of the slot take no
+/// lock; only a miss does, so concurrent first misses of one range still build it once. The hub counts members under
 /// its lock and drops the group with its last watcher.
 /// </remarks>
 internal sealed class WatchGroup(string key, bool compact)
 {
+    private readonly Lock _build = new();
     private SharedDelta? _last;
 
     public string Key { get; } = key;
@@ -41,6 +43,21 @@ internal sealed class WatchGroup(string key, bool compact)
             return last.Response;
         }
 
+        // Members woken by one change drain at the same moment: the first to miss builds under the lock and
+        // the others, waiting on it, find its message instead of building their own.
+        lock (_build)
+        {
+            if (_last is { } built && built.After == after && built.Through == through)
+            {
+                return built.Response;
+            }
+
+            return Build(events, start, count, after, through);
+        }
+    }
+
+    private WatchResponse Build(IReadOnlyList<ChangeEvent> events, int start, int count, long after, long through)
+    {
         var response = WatchResponseEncoder.Delta(events, start, count, after);
         if (compact)
         {
