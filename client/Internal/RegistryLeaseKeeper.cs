@@ -297,9 +297,17 @@ internal sealed partial class RegistryLeaseKeeper : IDisposable
         _metrics.Registered(Name, leaseLost);
         Log.Registered(_logger, Name, address, instance.App, instance.InstanceId, instance.Host, instance.Port, instance.Revision, response.LeaseId, response.TtlMs);
         RecordSuccess();
-        // Registered is what startup waits for; a failed MapService is retried after the next renewal.
-        _firstRegistered.TrySetResult();
-        await SyncCoreAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // The first MapService goes before Registered completes, so a consumer started after this
+            // provider's startup finds it by service too; a failed one does not hold startup back (it is
+            // retried after the next renewal).
+            await SyncCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _firstRegistered.TrySetResult();
+        }
     }
 
     /// <summary>Brings the registry up to date with the current snapshot. Caller holds <see cref="_gate"/>.</summary>

@@ -43,7 +43,11 @@ public sealed class InstanceLease : IAsyncDisposable
     /// <summary>One live status per registry, in the order of <see cref="IntrospectionRegistrarOptions.Registries"/>.</summary>
     public IReadOnlyList<RegistryLeaseStatus> Registries { get; }
 
-    /// <summary>Completes when the endpoint is first registered with any registry. Never faults; add your own timeout.</summary>
+    /// <summary>
+    /// Completes when the endpoint is first registered with any registry, after that registry was also asked to
+    /// map its services (a failed mapping is retried in the background and does not delay this). Never faults;
+    /// add your own timeout.
+    /// </summary>
     public Task Registered { get; }
 
     /// <summary>True while at least one registry holds a lease for the endpoint.</summary>

@@ -14,7 +14,7 @@ public sealed class CapacitySmokeTests : IDisposable
         var exit = await CapacityCommand.RunAsync(
             [
                 "--store", "memory", "--instances", "2000", "--sizes", "500,1000", "--apps", "20", "--concurrency", "32", "--renew-seconds", "1",
-                "--renew-ttl-ms", "900",
+                "--renew-ttl-ms", "3000",
                 "--keepalive-streams", "4", "--watchers", "20", "--changes", "10", "--change-interval-ms", "20", "--out", _out,
             ],
             output,
@@ -45,9 +45,10 @@ public sealed class CapacitySmokeTests : IDisposable
         Assert.NotNull(memory.RegistrationGcPauseMs);
         Assert.NotNull(memory.RenewalGcPauseMs);
 
-        // --renew-ttl-ms: every instance renewed each 300 ms for at least one 900 ms TTL.
-        Assert.Equal(900, memory.PacedRenewTtlMs);
-        Assert.Equal(2000 / 0.3, memory.PacedRenewTargetPerSecond, 0);
+        // --renew-ttl-ms: every instance renewed each second for at least one 3 s TTL. The rate asked (2,000/s) is
+        // under half of what a loaded CI machine was seen to reach (4,439/s), so a lapse here is a fault, not a slow machine.
+        Assert.Equal(3000, memory.PacedRenewTtlMs);
+        Assert.Equal(2000 / 1.0, memory.PacedRenewTargetPerSecond, 0);
         Assert.True(memory.PacedRenewals >= 2000, $"{memory.PacedRenewals} paced renewals");
         Assert.Equal(0, memory.PacedRenewalsNotOk);
         Assert.True(memory.PacedRenewMaxGapMs > 0);

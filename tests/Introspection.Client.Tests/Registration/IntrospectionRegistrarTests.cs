@@ -61,6 +61,40 @@ public sealed class IntrospectionRegistrarTests
     }
 
     [Fact]
+    public async Task Registered_MapServicePending_CompletesOnlyOnceTheServicesAreMapped()
+    {
+        await using var registry = await GatedMappingRegistry.StartAsync();
+        await using var registrar = new IntrospectionRegistrar(Options(registry.Url));
+
+        await using var lease = registrar.AddEndpoint(Endpoint(R1));
+        await registry.MappingAsked.WaitAsync(TestTimeouts.Call);
+
+        // Registered with a lease, but not yet findable by service: startup must not be told it is.
+        Assert.True(lease.IsRegistered);
+        await Task.Delay(300);
+        Assert.False(lease.Registered.IsCompleted);
+        registry.Open();
+        await lease.Registered.WaitAsync(TestTimeouts.Call);
+        Assert.Equal(1, registry.MappingsAccepted);
+    }
+
+    [Fact]
+    public async Task Registered_MapServiceFails_StillCompletes()
+    {
+        await using var registry = await GatedMappingRegistry.StartAsync();
+        await using var registrar = new IntrospectionRegistrar(Options(registry.Url));
+
+        await using var lease = registrar.AddEndpoint(Endpoint(R1));
+        await registry.MappingAsked.WaitAsync(TestTimeouts.Call);
+        registry.Open(StatusCode.Unavailable);
+
+        // A registry that cannot map right now does not hold the provider's startup; the mapping is retried.
+        await lease.Registered.WaitAsync(TestTimeouts.Call);
+        Assert.True(lease.IsRegistered);
+        Assert.Equal(0, registry.MappingsAccepted);
+    }
+
+    [Fact]
     public async Task RegistryRestarted_LeaseNotFound_RegisteredAgainWithItsServices()
     {
         var registry = await RegistryHost.StartAsync();
