@@ -44,6 +44,7 @@ internal sealed partial class WatchSession
         // Subscribe before reading anything: every change after `dispatched` reaches the queue, and
         // the snapshot or history read below covers everything up to it, so nothing falls between.
         var (watcher, dispatched) = await _hub.SubscribeAsync(filter, cancellationToken).ConfigureAwait(false);
+        using var closing = watcher.CloseWhen(cancellationToken);
         _metrics.WatcherOpened();
         Log.WatchStarted(_logger, filter.Namespace, filter.Apps?.Count ?? 0, sinceRevision);
         try
@@ -55,7 +56,7 @@ internal sealed partial class WatchSession
             var lastWrite = _timeProvider.GetTimestamp();
             while (true)
             {
-                await watcher.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await watcher.WaitAsync().ConfigureAwait(false);
                 var window = _options.CoalescingWindow;
                 if (window > TimeSpan.Zero)
                 {

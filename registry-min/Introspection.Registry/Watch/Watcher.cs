@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Introspection.Registry.Stores;
 
 namespace Introspection.Registry.Watch;
@@ -14,12 +13,8 @@ internal sealed class Watcher
     private readonly Queue<ChangeEvent> _queue = new();
     private readonly int _capacity;
 
-    // A one-slot doorbell: any number of offers between two drains ring it once.
-    private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
-    {
-        FullMode = BoundedChannelFullMode.DropWrite,
-        SingleReader = true,
-    });
+    // Any number of offers between two drains ring it once.
+    private readonly WatcherDoorbell _doorbell = new();
 
     private bool _resetPending;
 
@@ -67,7 +62,7 @@ internal sealed class Watcher
                 _queue.Clear();
                 _resetPending = true;
                 Overflows++;
-                _doorbell.Writer.TryWrite(true);
+                _doorbell.Ring();
                 return false;
             }
 
@@ -79,7 +74,7 @@ internal sealed class Watcher
             _queue.Enqueue(change);
         }
 
-        _doorbell.Writer.TryWrite(true);
+        _doorbell.Ring();
         return true;
     }
 
@@ -92,12 +87,18 @@ internal sealed class Watcher
             _resetPending = true;
         }
 
-        _doorbell.Writer.TryWrite(true);
+        _doorbell.Ring();
     }
 
-    /// <summary>Waits until something was offered (or a reset is pending).</summary>
-    public ValueTask<bool> WaitAsync(CancellationToken cancellationToken) =>
-        _doorbell.Reader.ReadAsync(cancellationToken);
+    /// <summary>
+    /// Waits until something was offered (or a reset is pending); throws <see cref="OperationCanceledException"/>
+    /// once the token given to <see cref="CloseWhen"/> fired. One waiter at a time (the watch session).
+    /// </summary>
+    public ValueTask WaitAsync() => _doorbell.WaitAsync();
+
+    /// <summary>Ends <see cref="WaitAsync"/> when <paramref name="cancellationToken"/> fires: registered once per watch, not per wait.</summary>
+    public CancellationTokenRegistration CloseWhen(CancellationToken cancellationToken) =>
+        cancellationToken.UnsafeRegister(static (doorbell, token) => ((WatcherDoorbell)doorbell!).Close(token), _doorbell);
 
     /// <summary>When the oldest change of the last <see cref="Drain"/> was offered (a TimeProvider timestamp; 0: none or unknown).</summary>
     public long OldestDrained { get; private set; }
