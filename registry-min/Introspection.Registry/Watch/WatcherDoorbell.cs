@@ -21,7 +21,12 @@ internal sealed class WatcherDoorbell : IValueTaskSource
     private const int Waiting = 2;
     private const int Closed = 3;
 
-    // The waiter's continuation never runs on the thread that rings: the pump must not write to a stream.
+    // The waiter's continuation never runs on the thread that rings (the pump must not write to a stream) nor
+    // on the thread that closes (a cancellation callback). Completing asynchronously queues it to that
+    // thread's local queue: the pump's thread, already running, starts on the sessions at once while idle
+    // workers steal the rest. Measured against queueing each wake-up to the global queue (as the channel
+    // this replaced did): the median watcher gets a change ~1 ms after the writer's ack instead of 7-9 ms and
+    // the p99 falls by a few ms, for ~10 % more registry CPU per delivery (bench/RESULTS.md, section 4).
     private ManualResetValueTaskSourceCore<bool> _source = new() { RunContinuationsAsynchronously = true };
     private int _state;
     private CancellationToken _closedBy;

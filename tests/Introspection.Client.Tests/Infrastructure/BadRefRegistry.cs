@@ -1,13 +1,6 @@
-using System.Net;
 using Grpc.Core;
 using Introspection.Protocol.Registry.V1;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Introspection.Client.Tests.Infrastructure;
 
@@ -20,11 +13,11 @@ public sealed class BadRefRegistry : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private BadRefRegistry(WebApplication app, Service service)
+    private BadRefRegistry(WebApplication app, string url, Service service)
     {
         _app = app;
+        Url = url;
         Requests = service.Requests;
-        Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
     }
 
     public string Url { get; }
@@ -34,16 +27,9 @@ public sealed class BadRefRegistry : IAsyncDisposable
 
     public static async Task<BadRefRegistry> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc();
         var service = new Service();
-        builder.Services.AddSingleton(service);
-        var app = builder.Build();
-        app.MapGrpcService<Service>();
-        await app.StartAsync();
-        return new BadRefRegistry(app, service);
+        var (app, url) = await LoopbackGrpcHost.StartAsync(service);
+        return new BadRefRegistry(app, url, service);
     }
 
     public async ValueTask DisposeAsync()

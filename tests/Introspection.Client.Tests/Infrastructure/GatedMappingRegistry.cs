@@ -1,13 +1,6 @@
-using System.Net;
 using Grpc.Core;
 using Introspection.Protocol.Registry.V1;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Introspection.Client.Tests.Infrastructure;
 
@@ -21,11 +14,11 @@ public sealed class GatedMappingRegistry : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly Service _service;
 
-    private GatedMappingRegistry(WebApplication app, Service service)
+    private GatedMappingRegistry(WebApplication app, string url, Service service)
     {
         _app = app;
+        Url = url;
         _service = service;
-        Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
     }
 
     public string Url { get; }
@@ -38,16 +31,9 @@ public sealed class GatedMappingRegistry : IAsyncDisposable
 
     public static async Task<GatedMappingRegistry> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc();
         var service = new Service();
-        builder.Services.AddSingleton(service);
-        var app = builder.Build();
-        app.MapGrpcService<Service>();
-        await app.StartAsync();
-        return new GatedMappingRegistry(app, service);
+        var (app, url) = await LoopbackGrpcHost.StartAsync(service);
+        return new GatedMappingRegistry(app, url, service);
     }
 
     /// <summary>Lets the waiting and every later MapService answer: OK when <paramref name="failWith"/> is null.</summary>

@@ -70,6 +70,41 @@ public sealed class WatcherDoorbellTests
     }
 
     [Fact]
+    public async Task Close_WhileWaiting_ContinuationRunsOffTheClosingThread()
+    {
+        // Close runs inside the stream's cancellation callback: the session's end must not run there.
+        var doorbell = new WatcherDoorbell();
+        using var cts = new CancellationTokenSource();
+        var waiter = Task.Run(async () =>
+        {
+            try
+            {
+                await doorbell.WaitAsync();
+                return -1;
+            }
+            catch (OperationCanceledException)
+            {
+                return Environment.CurrentManagedThreadId;
+            }
+        });
+        await Poll.UntilAsync(() => doorbell.HasWaiter, "the waiter parks");
+
+        var closerThread = 0;
+        var closer = new Thread(() =>
+        {
+            closerThread = Environment.CurrentManagedThreadId;
+            cts.Cancel();
+            doorbell.Close(cts.Token);
+        });
+        closer.Start();
+        closer.Join();
+
+        var endedOn = await waiter.WaitAsync(Timeout);
+        Assert.NotEqual(-1, endedOn);
+        Assert.NotEqual(closerThread, endedOn);
+    }
+
+    [Fact]
     public void Close_Rung_LaterWaitIsCanceledNotWoken()
     {
         var doorbell = new WatcherDoorbell();
