@@ -26,7 +26,7 @@ internal sealed class WatcherDoorbell : IValueTaskSource
     // thread's local queue: the pump's thread, already running, starts on the sessions at once while idle
     // workers steal the rest. Measured against queueing each wake-up to the global queue (as the channel
     // this replaced did): the median watcher gets a change ~1 ms after the writer's ack instead of 7-9 ms and
-    // the p99 falls by a few ms, for ~10 % more registry CPU per delivery (bench/RESULTS.md, section 4).
+    // the p99 falls by a few ms, for ~9 % more registry CPU per delivery (bench/RESULTS.md, section 4).
     private ManualResetValueTaskSourceCore<bool> _source = new() { RunContinuationsAsynchronously = true };
     private int _state;
     private CancellationToken _closedBy;

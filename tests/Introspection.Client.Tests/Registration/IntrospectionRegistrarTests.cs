@@ -64,7 +64,8 @@ public sealed class IntrospectionRegistrarTests
     public async Task Registered_MapServicePending_CompletesOnlyOnceTheServicesAreMapped()
     {
         await using var registry = await GatedMappingRegistry.StartAsync();
-        await using var registrar = new IntrospectionRegistrar(Options(registry.Url));
+        // A call deadline well past the wait below: a MapService that timed out would complete Registered too.
+        await using var registrar = new IntrospectionRegistrar(Options(registry.Url, o => o.RegistryCallTimeout = TimeSpan.FromSeconds(30)));
 
         await using var lease = registrar.AddEndpoint(Endpoint(R1));
         await registry.MappingAsked.WaitAsync(TestTimeouts.Call);
