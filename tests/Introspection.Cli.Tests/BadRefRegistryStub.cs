@@ -1,10 +1,6 @@
 using Grpc.Core;
 using Introspection.Protocol.Registry.V1;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Introspection.Cli.Tests;
 
@@ -27,14 +23,7 @@ internal sealed class BadRefRegistryStub : IAsyncDisposable
 
     public static async Task<BadRefRegistryStub> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(e => e.Protocols = HttpProtocols.Http2));
-        builder.Logging.ClearProviders();
-        builder.Services.AddGrpc();
-        var app = builder.Build();
-        app.MapGrpcService<BadRefRegistryService>();
-        await app.StartAsync().WaitAsync(TestTimeouts.Start);
+        var (app, _) = await LoopbackGrpcHost.StartAsync(new BadRefRegistryService());
         return new BadRefRegistryStub(app);
     }
 

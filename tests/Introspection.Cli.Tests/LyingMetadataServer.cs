@@ -1,10 +1,6 @@
 using Grpc.Core;
 using Introspection.Protocol.Metadata.V1;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Introspection.Cli.Tests;
 
@@ -26,14 +22,7 @@ internal sealed class LyingMetadataServer : IAsyncDisposable
 
     public static async Task<LyingMetadataServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(e => e.Protocols = HttpProtocols.Http2));
-        builder.Logging.ClearProviders();
-        builder.Services.AddGrpc();
-        var app = builder.Build();
-        app.MapGrpcService<LyingMetadataService>();
-        await app.StartAsync().WaitAsync(TestTimeouts.Start);
+        var (app, _) = await LoopbackGrpcHost.StartAsync(new LyingMetadataService());
         return new LyingMetadataServer(app);
     }
 

@@ -7,11 +7,12 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Introspection.Client.Tests.Infrastructure;
+namespace Introspection.Testing;
 
 /// <summary>
-/// One gRPC service instance over real HTTP/2 on a free loopback port: the host of the test registries that
-/// misbehave on purpose (<see cref="BadRefRegistry"/>, <see cref="GatedMappingRegistry"/>).
+/// One gRPC service instance over real HTTP/2 (plaintext) on a free loopback port: the host of the test servers
+/// that misbehave on purpose (a registry answering broken compact refs or holding MapService at a gate, a
+/// metadata endpoint serving content that does not hash to its revision).
 /// </summary>
 public static class LoopbackGrpcHost
 {
@@ -26,7 +27,7 @@ public static class LoopbackGrpcHost
         builder.Services.AddSingleton(service);
         var app = builder.Build();
         app.MapGrpcService<TService>();
-        await app.StartAsync();
+        await app.StartAsync().WaitAsync(TestTimeouts.Start);
         return (app, app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
     }
 }
